@@ -1,0 +1,3 @@
+"""crampcoach: a local-first coach for night ankle and leg cramps."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from crampcoach.cli import main
+
+main()

@@ -1,0 +1,44 @@
+"""The `crampcoach` command. Thin: each command parses input and calls one service."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from pydantic import ValidationError
+
+from crampcoach.cli import coach_cmd, routines_cmd
+from crampcoach.cli.context import fail
+from crampcoach.errors import UserError
+
+app = typer.Typer(
+    name="crampcoach",
+    help="A coach for night ankle and leg cramps: guided routines and a cramp diary.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+for module in (routines_cmd, coach_cmd):
+    module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; bad input becomes one line on stderr and exit code 2, never a traceback."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=argv, prog_name="crampcoach", standalone_mode=False)
+    except UserError as exc:
+        fail(str(exc), exc.exit_code)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "_".join(str(part) for part in first["loc"]).upper()
+        fail(f"invalid setting CRAMPCOACH_{where}: {first['msg']}")
+    except typer.Abort:
+        fail("aborted", 130)
+    except typer.TyperException as exc:  # usage errors: unknown option, bad value
+        fail(exc.format_message().replace("Value error, ", ""), exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    sys.exit(code if isinstance(code, int) else 0)

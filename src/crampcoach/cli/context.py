@@ -1,0 +1,24 @@
+"""What every command shares: the settings object and the one way to fail."""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import typer
+
+from crampcoach.settings import Settings
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    first_line = " ".join(message.strip().splitlines()) or "failed"
+    print(f"crampcoach: error: {first_line}", file=sys.stderr)
+    sys.exit(code)
+
+
+def settings_from(ctx: typer.Context) -> Settings:
+    """The settings built once for this invocation (from the environment)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
