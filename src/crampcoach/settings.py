@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     leg: Literal["left", "right"] = Field(default="right", description="Default leg for routines.")
     tempo_s: float = Field(default=3.0, gt=0, le=30, description="Seconds per repetition.")
     voice: bool = Field(default=True, description="Speak cues aloud when a voice is available.")
+    password: SecretStr | None = Field(
+        default=None, description="Required to serve beyond loopback; hashed with argon2."
+    )
 
     @field_validator("database_url")
     @classmethod

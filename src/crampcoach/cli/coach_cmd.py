@@ -8,10 +8,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from crampcoach.cli.context import settings_from
 from crampcoach.protocol import load_routine
+from crampcoach.services.sessions import save_session
 from crampcoach.session import SessionRecord, build_timeline
+from crampcoach.settings import Settings
 from crampcoach.terminal.coach import TerminalCoach
 from crampcoach.terminal.keys import KeyReader, NoKeys, stdin_is_terminal
 from crampcoach.voice import choose_voice
@@ -84,6 +87,11 @@ def register(app: typer.Typer) -> None:
             sys.exit(0)
 
 
-def on_session_end(settings: object, record: SessionRecord, console: Console) -> None:
-    """Save the session (the diary arrives with the storage layer)."""
-    return None
+def on_session_end(settings: Settings, record: SessionRecord, console: Console) -> None:
+    """Save every session, partial ones included, and say where it went."""
+    try:
+        save_session(settings, record)
+    except (OSError, SQLAlchemyError) as exc:
+        console.print(f"[yellow]This session could not be saved to the diary: {exc}[/yellow]")
+        return
+    console.print("[dim]Saved to your diary.[/dim]")

@@ -101,25 +101,37 @@ def _looks_like_path(name: str) -> bool:
     return name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name
 
 
-def load_routine(name_or_path: str) -> Routine:
-    """A shipped routine by name (``bedtime``) or a routine file by path."""
+def load_builtin(name: str) -> Routine:
+    """A routine shipped in the package, by name (never reads the file system)."""
     builtins = _builtin_files()
-    if name_or_path in builtins and not Path(name_or_path).is_file():
-        return parse_routine(builtins[name_or_path].read_text(encoding="utf-8"), name_or_path)
-    path = Path(name_or_path)
-    if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise RoutineError(f"{path}: cannot read the routine file: {reason}") from None
-        return parse_routine(text, str(path))
-    if _looks_like_path(name_or_path) or path.exists():
+    if name not in builtins:
+        raise RoutineError(
+            f"unknown routine {name!r}; choose one of: {', '.join(sorted(builtins))}, "
+            "or give the path to a routine file"
+        )
+    return parse_routine(builtins[name].read_text(encoding="utf-8"), name)
+
+
+def load_routine_file(path: Path) -> Routine:
+    if not path.is_file():
         raise RoutineError(f"{path}: no such routine file")
-    raise RoutineError(
-        f"unknown routine {name_or_path!r}; choose one of: {', '.join(sorted(builtins))}, "
-        "or give the path to a routine file"
-    )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise RoutineError(f"{path}: cannot read the routine file: {reason}") from None
+    return parse_routine(text, str(path))
+
+
+def load_routine(name_or_path: str) -> Routine:
+    """A shipped routine by name (``bedtime``) or a routine file by path. A shipped name
+    wins over a file of the same name in the current folder (write ``./bedtime`` for that)."""
+    if name_or_path in _builtin_files():
+        return load_builtin(name_or_path)
+    path = Path(name_or_path)
+    if _looks_like_path(name_or_path) or path.exists():
+        return load_routine_file(path)
+    return load_builtin(name_or_path)
 
 
 def list_routines() -> list[Routine]:

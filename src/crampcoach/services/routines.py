@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crampcoach.protocol import list_routines, load_routine
+from crampcoach.protocol.loader import load_builtin
 from crampcoach.protocol.models import HoldSet, LettersSet, RepsSet, Routine
 from crampcoach.session.timeline import DEFAULT_TEMPO_S, build_timeline
 
@@ -14,14 +15,28 @@ class RoutineEntry:
     name: str
     title: str
     mode: str
+    version: int
+    summary: str
     minutes: float
 
 
 def routine_catalogue() -> list[RoutineEntry]:
     return [
-        RoutineEntry(r.name, r.title, r.mode, build_timeline(r, leg="right").total_s / 60)
+        RoutineEntry(
+            r.name,
+            r.title,
+            r.mode,
+            r.version,
+            r.summary,
+            build_timeline(r, leg="right").total_s / 60,
+        )
         for r in list_routines()
     ]
+
+
+def builtin_routine(name: str) -> Routine:
+    """A shipped routine by name only (never a path: the web must not read files)."""
+    return load_builtin(name)
 
 
 def _set_line(item: object, tempo: float) -> str:

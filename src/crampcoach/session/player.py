@@ -38,6 +38,7 @@ class PlayerState:
     finished: bool
     active_s: float
     progress: float  # 0..1 through the planned timeline
+    step_entered_s: float = 0.0  # active time the step began (a confirm step may run over)
 
 
 class SessionPlayer:
@@ -61,8 +62,10 @@ class SessionPlayer:
         self._cue_ptr = 0
         self._done: dict[int, float] = {}
         self._visited: set[int] = set()
+        self._ended_at: float | None = None  # active time frozen when the session finishes
         self._skipped: set[int] = set()
         self._confirmed = False
+        self._announced_wait = False
         self._finished = False
         self._stopped = False
 
@@ -70,6 +73,8 @@ class SessionPlayer:
     def active_time(self) -> float:
         if self._origin is None:
             return 0.0
+        if self._ended_at is not None:
+            return self._ended_at
         now = self._paused_since if self._paused_since is not None else self._clock()
         return now - self._origin - self._paused_total
 
@@ -126,12 +131,19 @@ class SessionPlayer:
 
     def confirm(self) -> list[Event]:
         """The person says they are ready (a confirm step); elsewhere the same as next."""
+        if not self.started or self._finished:
+            return []
+        # Catch up with the clock first (as next, back and stop do): the confirm step may
+        # already have moved on by itself.
+        events = self.tick()
         step = self.current
-        if step is not None and step.kind == "confirm":
+        if step is None:
+            return events
+        if step.kind == "confirm":
             self._confirmed = True
             self._done[step.index] = 1.0
-            return self._leave_to(self._index + 1, self.active_time())
-        return self.next()
+            return events + self._leave_to(self._index + 1, self.active_time())
+        return events + self.next()
 
     def next(self) -> list[Event]:
         """Skip the rest of the current step."""
@@ -172,6 +184,7 @@ class SessionPlayer:
         self.resume()
         self._record(self.timeline.steps[self._index], self._elapsed())
         self._stopped = True
+        self._ended_at = self.active_time()
         self._finished = True
         return [*events, Event("finished", None, due_s=self.active_time())]
 
@@ -194,6 +207,9 @@ class SessionPlayer:
             if elapsed + 1e-9 < step.duration_s:
                 break
             if step.kind == "confirm" and not self._auto_confirm and not self._confirmed:
+                if not self._announced_wait:
+                    self._announced_wait = True
+                    events.append(Event("waiting", step, due_s=self._entered + step.duration_s))
                 break  # waiting for the person
             # Enter the next step at its scheduled time, not "now", so no drift builds up.
             events += self._leave_to(self._index + 1, self._entered + step.duration_s)
@@ -234,6 +250,7 @@ class SessionPlayer:
             finished=False,
             active_s=self.active_time(),
             progress=min(1.0, progress),
+            step_entered_s=self._entered,
         )
 
     def record(self, *, started_at: datetime, ended_at: datetime) -> SessionRecord:
@@ -243,12 +260,12 @@ class SessionPlayer:
             status: StepStatus
             if done >= step.planned:
                 status = "done"
-            elif step.index in self._skipped and done == 0:
-                status = "skipped"
-            elif done > 0 or step.index in self._skipped:
+            elif done > 0:
                 status = "partial"
+            elif step.index in self._skipped or self._left(step.index):
+                status = "skipped"  # reached, but left (next, back or stop) with nothing done
             else:
-                status = "skipped" if step.index in self._skipped else "not reached"
+                status = "not reached"
             steps.append(
                 StepRecord(
                     index=step.index,
@@ -276,6 +293,10 @@ class SessionPlayer:
         )
 
     # -- internals --------------------------------------------------------------------
+    def _left(self, index: int) -> bool:
+        """The step was reached and is no longer the one playing."""
+        return index in self._visited and (self._finished or index != self._index)
+
     def _record(self, step: Step, elapsed: float) -> None:
         if step.kind == "confirm":
             done = (
@@ -293,6 +314,7 @@ class SessionPlayer:
         if not recorded:
             self._record(step, at - self._entered)
         if index >= len(self.timeline.steps):
+            self._ended_at = at
             self._finished = True
             return [Event("finished", None, due_s=at)]
         return self._enter(index, at)
@@ -302,6 +324,7 @@ class SessionPlayer:
         self._entered = at
         self._cue_ptr = 0
         self._confirmed = False
+        self._announced_wait = False
         self._visited.add(index)
         step = self.timeline.steps[index]
         events = [Event("step", step, due_s=at)]

@@ -18,7 +18,7 @@ from rich.console import Console, RenderableType
 from rich.live import Live
 
 from crampcoach.session import Event, SessionPlayer, SessionRecord, Timeline
-from crampcoach.terminal.display import clock_text, render, step_title, summary
+from crampcoach.terminal.display import WAITING_PROMPT, clock_text, render, step_title, summary
 from crampcoach.voice import Voice
 
 REFRESH_S = 0.25  # the countdown on screen moves at least this often (wall seconds)
@@ -107,11 +107,15 @@ class TerminalCoach:
             if step.kind != "rest" and step.exercise_id != self._last_exercise:
                 detail = f" · {step.instruction}"  # instructions once per exercise
                 self._last_exercise = step.exercise_id
-            self.console.print(f"{stamp} ▶ {step_title(step)}{detail}", highlight=False)
+            self.console.print(
+                f"{stamp} ▶ {step_title(step)}{detail}", highlight=False, soft_wrap=True
+            )
         elif event.kind == "cue" and event.cue is not None and event.step is not None:
             if event.cue.kind == "start" and event.step.kind != "confirm":
                 return  # the step line above already says it
-            self.console.print(f"{stamp}   {event.cue.text}", highlight=False)
+            self.console.print(f"{stamp}   {event.cue.text}", highlight=False, soft_wrap=True)
+        elif event.kind == "waiting":
+            self.console.print(f"{stamp}   {WAITING_PROMPT}", highlight=False, soft_wrap=True)
 
     def _frame(self) -> RenderableType:
         return render(

@@ -12,6 +12,12 @@ from rich.text import Text
 from crampcoach.session import PlayerState, SessionRecord, Step, Timeline
 from crampcoach.terminal.bigtext import big
 
+LONG_CRAMP_S = 600  # NHS: see a doctor if a cramp lasts longer than 10 minutes
+LONG_CRAMP_NOTE = (
+    "It has lasted more than 10 minutes. If it does not ease, get medical advice now "
+    "(NHS: call 111 or your doctor)."
+)
+WAITING_PROMPT = "Press Enter or n when you are ready to go on."
 KEYS_HELP = "space pause/resume · n next · b back · q quit"
 
 
@@ -45,7 +51,7 @@ def big_figure(state: PlayerState) -> str:
         position = min(int(state.count), len(step.letters) - 1)
         return big(step.letters[position])
     if step.kind == "confirm":
-        return ""
+        return big(clock_text(state.active_s - state.step_entered_s))  # how long it has lasted
     return big(clock_text(state.step_remaining_s))
 
 
@@ -73,6 +79,8 @@ def render(
         Text(""),
         Text(last_cue, style="bold", justify="center"),
     ]
+    if step.kind == "confirm" and state.active_s - state.step_entered_s >= LONG_CRAMP_S:
+        parts.append(Text(LONG_CRAMP_NOTE, style="bold red", justify="center"))
     if state.waiting:
         parts.append(
             Text(

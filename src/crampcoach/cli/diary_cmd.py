@@ -1,0 +1,222 @@
+"""`crampcoach log` and `crampcoach diary` (list, edit, delete, undo)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import typer
+from rich.console import Console
+
+from crampcoach.cli import exchange_cmd, profile_cmd
+from crampcoach.cli.context import settings_from
+from crampcoach.cli.diary_format import nights_table, one_line
+from crampcoach.diary.models import HELPED, LEGS, PLACES
+from crampcoach.errors import DiaryError, UserError
+from crampcoach.services import diary
+from crampcoach.services.storage import store_for
+
+LEG_HELP = "left, right or both"
+PLACE_HELP = "foot, ankle, calf or thigh"
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _expand(answer: str, choices: tuple[str, ...]) -> str:
+    """Accept a unique first letter or prefix ("r" for right) as well as the word."""
+    word = answer.strip().lower()
+    matches = [choice for choice in choices if choice.startswith(word)] if word else []
+    return matches[0] if len(matches) == 1 else word
+
+
+def _list(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _date(text: str | None, field: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DiaryError(f"{field}: not a date, use YYYY-MM-DD (got {text!r})") from None
+
+
+def _at(at: str | None, rest: list[str] | None) -> str | None:
+    """`--at yesterday 03:10` without quotes arrives as `--at yesterday` plus `03:10`."""
+    if rest:
+        if at is None:
+            raise UserError(f"unexpected argument {rest[0]!r}")
+        return " ".join([at, *rest])
+    return at
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("log")
+    def log(
+        ctx: typer.Context,
+        leg: str | None = typer.Option(None, "--leg", help=LEG_HELP),
+        where: str | None = typer.Option(None, "--where", help=PLACE_HELP),
+        severity: int | None = typer.Option(None, "--severity", help="0 (none) to 10 (worst)."),
+        minutes: float | None = typer.Option(None, "--minutes", help="How long it lasted."),
+        at: str | None = typer.Option(
+            None,
+            "--at",
+            help='When: "now" (default), "02:40", "yesterday 03:10", "2026-11-20 02:40".',
+        ),
+        at_rest: list[str] | None = typer.Argument(None, hidden=True, metavar=""),
+        woke: bool = typer.Option(True, "--woke/--no-woke", help="Did it wake you?"),
+        helped: list[str] | None = typer.Option(None, "--helped", help=", ".join(HELPED)),
+        tag: list[str] | None = typer.Option(None, "--tag", help="e.g. 'hard exercise'."),
+        pain_after: int | None = typer.Option(None, "--pain-after", help="Pain afterwards, 0-10."),
+        notes: str = typer.Option("", "--notes"),
+    ) -> None:
+        """Log a cramp in one line, or answer a few questions."""
+        when = _at(at, at_rest)
+        missing = [
+            flag
+            for flag, value in (
+                ("--leg", leg),
+                ("--where", where),
+                ("--severity", severity),
+                ("--minutes", minutes),
+            )
+            if value is None
+        ]
+        if missing and not _interactive():
+            raise UserError(f"missing {', '.join(missing)} (or run in a terminal to be asked)")
+        if leg is None:
+            leg = _expand(typer.prompt(f"Which leg ({LEG_HELP})"), LEGS)
+        if where is None:
+            where = _expand(typer.prompt(f"Where ({PLACE_HELP})"), PLACES)
+        if severity is None:
+            severity = typer.prompt("How bad, 0-10", type=int)
+        if minutes is None:
+            minutes = typer.prompt("How many minutes", type=float)
+        store = store_for(settings_from(ctx))
+        episode = diary.log_cramp(
+            store,
+            leg=_expand(leg, LEGS),
+            place=_expand(where, PLACES),
+            severity=severity,
+            minutes=minutes,
+            at=when,
+            woke=woke,
+            helped=_list(helped),
+            tags=_list(tag),
+            pain_after=pain_after,
+            notes=notes,
+        )
+        print(f"saved {one_line(episode)}")
+
+    group = typer.Typer(
+        help="The cramp diary: recent nights, edit, delete, undo.",
+        invoke_without_command=True,
+        no_args_is_help=False,
+    )
+
+    @group.callback()
+    def show(
+        ctx: typer.Context,
+        nights: int = typer.Option(30, "--nights", min=1, help="How many recent nights."),
+        date_from: str | None = typer.Option(None, "--from", help="First night, YYYY-MM-DD."),
+        date_to: str | None = typer.Option(None, "--to", help="Last night, YYYY-MM-DD."),
+        leg: str | None = typer.Option(None, "--leg", help=LEG_HELP),
+        where: str | None = typer.Option(None, "--where", help=PLACE_HELP),
+        min_severity: int | None = typer.Option(None, "--min-severity"),
+        max_severity: int | None = typer.Option(None, "--max-severity"),
+    ) -> None:
+        """A table of recent nights (the last 30 unless --from/--to say otherwise)."""
+        if ctx.invoked_subcommand is not None:
+            return
+        store = store_for(settings_from(ctx))
+        night_from = _date(date_from, "from")
+        where_filter = diary.recent_filter(
+            store,
+            nights=None if night_from else nights,
+            night_from=night_from,
+            night_to=_date(date_to, "to"),
+            leg=leg,
+            place=where,
+            min_severity=min_severity,
+            max_severity=max_severity,
+        )
+        found = diary.list_nights(store, where_filter)
+        console = Console()
+        if not found:
+            console.print("No cramps logged for these nights. Log one: crampcoach log")
+            return
+        console.print(nights_table(found))
+        count = sum(len(night.episodes) for night in found)
+        cramps = "cramp" if count == 1 else "cramps"
+        nights = "night" if len(found) == 1 else "nights"
+        console.print(f"\n{count} {cramps} on {len(found)} {nights}.")
+
+    @group.command("edit")
+    def edit(
+        ctx: typer.Context,
+        episode_id: str = typer.Argument(..., metavar="ID"),
+        leg: str | None = typer.Option(None, "--leg", help=LEG_HELP),
+        where: str | None = typer.Option(None, "--where", help=PLACE_HELP),
+        severity: int | None = typer.Option(None, "--severity"),
+        minutes: float | None = typer.Option(None, "--minutes"),
+        at: str | None = typer.Option(None, "--at"),
+        woke: bool | None = typer.Option(None, "--woke/--no-woke"),
+        helped: list[str] | None = typer.Option(None, "--helped"),
+        tag: list[str] | None = typer.Option(None, "--tag", help="Replaces the tags."),
+        pain_after: int | None = typer.Option(None, "--pain-after"),
+        notes: str | None = typer.Option(None, "--notes"),
+    ) -> None:
+        """Change an entry (give the fields to change; in a terminal, asks when none are given)."""
+        store = store_for(settings_from(ctx))
+        changes = {
+            "leg": leg and _expand(leg, LEGS),
+            "place": where and _expand(where, PLACES),
+            "severity": severity,
+            "woke": woke,
+            "helped": _list(helped) if helped is not None else None,
+            "tags": _list(tag) if tag is not None else None,
+            "pain_after": pain_after,
+            "notes": notes,
+        }
+        if all(v is None for v in (*changes.values(), minutes, at)) and _interactive():
+            current = diary.get_episode(store, episode_id)
+            print(one_line(current))
+            changes["leg"] = _expand(typer.prompt("Leg", default=current.leg), LEGS)
+            changes["place"] = _expand(typer.prompt("Where", default=current.place), PLACES)
+            changes["severity"] = typer.prompt("Severity", default=current.severity, type=int)
+            minutes = typer.prompt("Minutes", default=current.duration_s / 60, type=float)
+            changes["notes"] = typer.prompt("Notes", default=current.notes or "-").strip("-")
+        episode = diary.edit_episode(store, episode_id, at=at, minutes=minutes, **changes)
+        print(f"changed {one_line(episode)}")
+
+    @group.command("delete")
+    def delete(
+        ctx: typer.Context,
+        episode_id: str = typer.Argument(..., metavar="ID"),
+        yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask."),
+    ) -> None:
+        """Delete an entry (after asking); `crampcoach diary undo` brings it back."""
+        store = store_for(settings_from(ctx))
+        episode = diary.get_episode(store, episode_id)
+        if not yes:
+            if not _interactive():
+                raise UserError("deleting asks first: add --yes to delete without asking")
+            print(one_line(episode))
+            if not typer.confirm("Delete this entry?", default=False):
+                print("kept")
+                return
+        diary.delete_episode(store, episode.id)
+        print(f"deleted {episode.id[:8]} (undo with: crampcoach diary undo)")
+
+    @group.command("undo")
+    def undo(ctx: typer.Context) -> None:
+        """Bring back the most recently deleted entry."""
+        episode = diary.undo_delete(store_for(settings_from(ctx)))
+        print(f"restored {one_line(episode)}")
+
+    app.add_typer(group, name="diary")
+    exchange_cmd.register(app)
+    profile_cmd.register(app)

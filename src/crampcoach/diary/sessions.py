@@ -1,0 +1,107 @@
+"""A routine session as the diary keeps it: the coach's record plus id, zone and night."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from crampcoach.diary.night import night_in_zone
+from crampcoach.diary.zones import check_zone
+from crampcoach.session.record import SessionRecord, StepRecord
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    id: str
+    zone: str
+    night: date
+    record: SessionRecord
+
+
+class StepFields(BaseModel):
+    """One step of a session as a diary file holds it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: int = Field(ge=0)
+    exercise_id: str
+    label: str
+    kind: str
+    unit: str
+    leg: str | None = None
+    planned: float = Field(ge=0)
+    done: float = Field(ge=0)
+    status: Literal["done", "partial", "skipped", "not reached"]
+
+
+class SessionFields(BaseModel):
+    """A routine session as a diary file holds it (the `night` is derived, so ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=36)
+    night: date | None = None
+    routine_name: str = Field(min_length=1, max_length=100)
+    routine_version: int = Field(ge=0)
+    routine_title: str = Field(max_length=200)
+    mode: str = Field(max_length=40)
+    leg: str = Field(max_length=8)
+    tempo_s: float = Field(gt=0)
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    zone: str
+    completed: bool
+    steps: list[StepFields] = Field(default_factory=list)
+
+    @field_validator("zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return check_zone(value)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> SessionFields:
+        if self.ended_at < self.started_at:
+            raise ValueError("ended_at is before started_at")
+        return self
+
+    def to_saved(self) -> SavedSession:
+        tz = ZoneInfo(self.zone)
+        record = SessionRecord(
+            routine_name=self.routine_name,
+            routine_version=self.routine_version,
+            routine_title=self.routine_title,
+            mode=self.mode,
+            leg=self.leg,
+            tempo_s=self.tempo_s,
+            started_at=self.started_at.astimezone(tz),
+            ended_at=self.ended_at.astimezone(tz),
+            completed=self.completed,
+            steps=tuple(StepRecord(**step.model_dump()) for step in self.steps),
+        )
+        night = night_in_zone(self.started_at, self.zone)
+        return SavedSession(id=self.id, zone=self.zone, night=night, record=record)
+
+
+def session_fields(saved: SavedSession) -> dict[str, Any]:
+    """A saved session as JSON-ready fields, in a fixed order."""
+    record = saved.record
+    tz = ZoneInfo(saved.zone)
+    return {
+        "id": saved.id,
+        "night": saved.night.isoformat(),
+        "routine_name": record.routine_name,
+        "routine_version": record.routine_version,
+        "routine_title": record.routine_title,
+        "mode": record.mode,
+        "leg": record.leg,
+        "tempo_s": record.tempo_s,
+        "started_at": record.started_at.astimezone(tz).isoformat(),
+        "ended_at": record.ended_at.astimezone(tz).isoformat(),
+        "zone": saved.zone,
+        "completed": record.completed,
+        "steps": [asdict(step) for step in record.steps],
+    }

@@ -1,0 +1,72 @@
+"""Reading the `--at` time of a cramp: "now", "02:40", "yesterday 03:10", "2026-11-20 02:40".
+
+Pure: the current time is passed in. A bare clock time means its most recent past
+occurrence (at 08:00, "02:40" is this morning; at 01:00, it is last night's).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from crampcoach.errors import DiaryError
+
+CLOCK_SKEW = timedelta(minutes=1)
+_CLOCK = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+_EXAMPLES = 'use "now", "02:40", "yesterday 03:10" or "2026-11-20 02:40"'
+
+
+def local_datetime(day: date, clock: time, zone: str) -> datetime:
+    """An aware datetime for a wall-clock time; refuses a time skipped by a DST change.
+
+    A time that happens twice (clocks going back) means its first occurrence.
+    """
+    tz = ZoneInfo(zone)
+    naive = datetime.combine(day, clock)
+    moment = naive.replace(tzinfo=tz)
+    if moment.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:
+        raise DiaryError(
+            f"at: {clock:%H:%M} did not exist on {day} in {zone} (the clocks went forward)"
+        )
+    return moment
+
+
+def _clock(text: str) -> time:
+    match = _CLOCK.match(text)
+    if not match:
+        raise DiaryError(f"at: cannot read {text!r} as a time; {_EXAMPLES}")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise DiaryError(f"at: {text!r} is not a time of day; {_EXAMPLES}")
+    return time(hour, minute)
+
+
+def parse_at(text: str | None, *, now: datetime, zone: str) -> datetime:
+    """The aware moment `text` names, in `zone`, as seen at `now` (aware)."""
+    local_now = now.astimezone(ZoneInfo(zone))
+    words = " ".join((text or "now").split()).lower()
+    if words in ("", "now"):
+        return local_now.replace(microsecond=0)
+    first, _, rest = words.partition(" ")
+    if first in ("today", "yesterday") and rest:
+        day = local_now.date() - timedelta(days=1 if first == "yesterday" else 0)
+        return local_datetime(day, _clock(rest), zone)
+    if _CLOCK.match(words):
+        clock = _clock(words)
+        moment = local_datetime(local_now.date(), clock, zone)
+        if moment > local_now + CLOCK_SKEW:
+            moment = local_datetime(local_now.date() - timedelta(days=1), clock, zone)
+        return moment
+    try:
+        parsed = datetime.fromisoformat(words.upper().replace(" ", "T", 1))
+    except ValueError:
+        raise DiaryError(f"at: cannot read {text!r} as a time; {_EXAMPLES}") from None
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(ZoneInfo(zone)).replace(microsecond=0)
+    return local_datetime(parsed.date(), parsed.time().replace(microsecond=0), zone)
+
+
+def check_not_future(started_at: datetime, *, now: datetime, field: str = "at") -> None:
+    if started_at > now + CLOCK_SKEW:
+        raise DiaryError(f"{field}: {started_at.isoformat()} is in the future")

@@ -1,0 +1,126 @@
+"""The JSON diary file: profile, episodes and sessions, one document, stable order."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from crampcoach.diary.models import Episode, Profile
+from crampcoach.diary.sessions import SavedSession, SessionFields, session_fields
+from crampcoach.diary.validation import build, describe
+from crampcoach.errors import DiaryError, ImportFileError
+from crampcoach.export.episode_fields import episode_fields, episode_from_fields
+
+FORMAT = "crampcoach-diary"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class DiaryContent:
+    """Everything a diary file holds, sorted by start time then id."""
+
+    profile: Profile | None = None
+    episodes: Sequence[Episode] = field(default_factory=tuple)
+    sessions: Sequence[SavedSession] = field(default_factory=tuple)
+
+
+def sort_episodes(episodes: Sequence[Episode]) -> list[Episode]:
+    return sorted(episodes, key=lambda e: (e.started_at.timestamp(), e.id))
+
+
+def sort_sessions(sessions: Sequence[SavedSession]) -> list[SavedSession]:
+    return sorted(sessions, key=lambda s: (s.record.started_at.timestamp(), s.id))
+
+
+def write_json(content: DiaryContent) -> str:
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "profile": content.profile.model_dump() if content.profile else None,
+        "episodes": [episode_fields(e) for e in sort_episodes(content.episodes)],
+        "sessions": [session_fields(s) for s in sort_sessions(content.sessions)],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _raise_all(problems: list[str], name: str) -> None:
+    if problems:
+        more = f" ({len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise ImportFileError(f"{name}: {problems[0]}{more}; nothing was imported")
+
+
+def read_json(text: str, *, name: str, now: datetime) -> DiaryContent:
+    """Parse and validate a whole JSON diary; any fault refuses the whole file."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"{name}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportFileError(f"{name}: not a crampcoach diary file (format is not {FORMAT!r})")
+    if document.get("version") != VERSION:
+        raise ImportFileError(f"{name}: field version: {document.get('version')!r} not supported")
+    unknown = sorted(set(document) - {"format", "version", "profile", "episodes", "sessions"})
+    if unknown:
+        raise ImportFileError(f"{name}: field {unknown[0]}: unknown field")
+    problems: list[str] = []
+    profile = None
+    if document.get("profile") is not None:
+        try:
+            profile = build(Profile, _object(document["profile"], "profile"), where="profile")
+        except DiaryError as exc:
+            problems.append(str(exc))
+    episodes: list[Episode] = []
+    for i, item in enumerate(_list(document, "episodes")):
+        try:
+            episodes.append(
+                episode_from_fields(
+                    _object(item, f"episodes[{i}]"), where=f"episodes[{i}]", now=now
+                )
+            )
+        except DiaryError as exc:
+            problems.append(str(exc))
+    sessions: list[SavedSession] = []
+    for i, item in enumerate(_list(document, "sessions")):
+        try:
+            fields = SessionFields.model_validate(_object(item, f"sessions[{i}]"))
+        except ValidationError as exc:
+            problems.append(describe(exc, where=f"sessions[{i}]"))
+            continue
+        except DiaryError as exc:
+            problems.append(str(exc))
+            continue
+        if fields.started_at > now:
+            problems.append(f"sessions[{i}], field started_at: in the future")
+        sessions.append(fields.to_saved())
+    problems.extend(_duplicates([e.id for e in episodes], "episodes"))
+    problems.extend(_duplicates([s.id for s in sessions], "sessions"))
+    _raise_all(problems, name)
+    return DiaryContent(profile=profile, episodes=episodes, sessions=sessions)
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise DiaryError(f"{where}: expected an object")
+    return value
+
+
+def _list(document: dict[str, Any], key: str) -> list[Any]:
+    value = document.get(key, [])
+    if not isinstance(value, list):
+        raise ImportFileError(f"field {key}: expected a list")
+    return value
+
+
+def _duplicates(ids: list[str], what: str) -> list[str]:
+    seen: set[str] = set()
+    problems = []
+    for i, item in enumerate(ids):
+        if item in seen:
+            problems.append(f"{what}[{i}], field id: {item} appears twice")
+        seen.add(item)
+    return problems

@@ -1,0 +1,195 @@
+"""Use cases of the cramp diary: log, list, edit, delete and undo, and the profile.
+
+Each takes the open store plus plain inputs; the CLI and the web app call these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from crampcoach.diary.models import Episode, EpisodeCreate, EpisodeFilter, EpisodeUpdate, Profile
+from crampcoach.diary.night import night_in_zone
+from crampcoach.diary.validation import build
+from crampcoach.diary.when import check_not_future, parse_at
+from crampcoach.errors import DiaryError
+from crampcoach.services.storage import system_zone, utc_now
+from crampcoach.store import Store
+from crampcoach.store import episodes as episode_repo
+from crampcoach.store import profile as profile_repo
+
+MAX_MINUTES = 120
+
+
+@dataclass(frozen=True)
+class Night:
+    night: date
+    episodes: list[Episode]
+
+
+def get_profile(store: Store) -> Profile | None:
+    with store.read() as session:
+        return profile_repo.get_profile(session=session)
+
+
+def user_zone(store: Store) -> str:
+    """The profile's time zone, else this computer's."""
+    profile = get_profile(store)
+    return profile.timezone if profile else system_zone()
+
+
+def set_profile(
+    store: Store,
+    *,
+    timezone: str | None = None,
+    bedtime: str | None = None,
+    medicines: Sequence[str] | None = None,
+    conditions: Sequence[str] | None = None,
+) -> Profile:
+    """Change the given profile fields; the rest keep their values."""
+    current = get_profile(store)
+    fields: dict[str, Any] = current.model_dump() if current else {"timezone": system_zone()}
+    changes = {"timezone": timezone, "bedtime": bedtime, "medicines": medicines}
+    changes["conditions"] = conditions
+    fields.update(
+        {
+            k: (list(v) if isinstance(v, list | tuple) else v)
+            for k, v in changes.items()
+            if v is not None
+        }
+    )
+    if fields.get("bedtime") == "":
+        fields["bedtime"] = None
+    profile = build(Profile, fields)
+    with store.write() as session:
+        return profile_repo.set_profile(session=session, profile=profile, now=utc_now())
+
+
+def _minutes_to_seconds(minutes: float) -> int:
+    if minutes != minutes or minutes < 0:  # NaN or negative
+        raise DiaryError(f"minutes: must be 0 or more (got {minutes:g})")
+    if minutes > MAX_MINUTES:
+        raise DiaryError(f"minutes: at most {MAX_MINUTES} (got {minutes:g})")
+    return round(minutes * 60)
+
+
+def log_cramp(
+    store: Store,
+    *,
+    leg: str,
+    place: str,
+    severity: int,
+    minutes: float,
+    at: str | None = None,
+    woke: bool = True,
+    helped: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    pain_after: int | None = None,
+    notes: str = "",
+    zone: str | None = None,
+    now: datetime | None = None,
+) -> Episode:
+    """Validate everything, then save one cramp; returns it once it is on disk."""
+    now = now or utc_now()
+    zone = zone or user_zone(store)
+    started_at = parse_at(at, now=now, zone=zone)
+    check_not_future(started_at, now=now)
+    data = build(
+        EpisodeCreate,
+        {
+            "started_at": started_at,
+            "zone": zone,
+            "duration_s": _minutes_to_seconds(minutes),
+            "leg": leg,
+            "place": place,
+            "severity": severity,
+            "woke": woke,
+            "helped": list(helped),
+            "tags": list(tags),
+            "pain_after": pain_after,
+            "notes": notes,
+        },
+    )
+    with store.write() as session:
+        return episode_repo.create_episode(session=session, data=data, now=now)
+
+
+def list_episodes(store: Store, where: EpisodeFilter | None = None) -> list[Episode]:
+    with store.read() as session:
+        return episode_repo.list_episodes(session=session, where=where)
+
+
+def recent_filter(
+    store: Store,
+    *,
+    nights: int | None = None,
+    night_from: date | None = None,
+    night_to: date | None = None,
+    now: datetime | None = None,
+    **conditions: Any,
+) -> EpisodeFilter:
+    """A filter for the last `nights` nights (up to tonight) unless dates are given."""
+    if nights is not None and night_from is None:
+        tonight = night_in_zone(now or utc_now(), user_zone(store))
+        night_from = tonight - timedelta(days=nights - 1)
+    return build(EpisodeFilter, {"night_from": night_from, "night_to": night_to, **conditions})
+
+
+def list_nights(store: Store, where: EpisodeFilter | None = None) -> list[Night]:
+    """The entries grouped by the night they belong to, oldest night first."""
+    grouped: dict[date, list[Episode]] = {}
+    for episode in list_episodes(store, where):
+        grouped.setdefault(episode.night, []).append(episode)
+    return [Night(night, items) for night, items in sorted(grouped.items())]
+
+
+def get_episode(store: Store, episode_id: str) -> Episode:
+    with store.read() as session:
+        return episode_repo.get_episode(session=session, episode_id=episode_id)
+
+
+def edit_episode(
+    store: Store,
+    episode_id: str,
+    *,
+    at: str | None = None,
+    minutes: float | None = None,
+    now: datetime | None = None,
+    **changes: Any,
+) -> Episode:
+    """Change the given fields of an entry (leg, place, severity, woke, helped, tags,
+    pain_after, notes, zone; `at` and `minutes` as for logging)."""
+    now = now or utc_now()
+    current = get_episode(store, episode_id)
+    fields = {key: value for key, value in changes.items() if value is not None}
+    if at is not None:
+        fields["started_at"] = parse_at(at, now=now, zone=fields.get("zone", current.zone))
+        check_not_future(fields["started_at"], now=now)
+    if minutes is not None:
+        fields["duration_s"] = _minutes_to_seconds(minutes)
+    if not fields:
+        raise DiaryError("nothing to change: give at least one field to edit")
+    data = build(EpisodeUpdate, fields)
+    with store.write() as session:
+        return episode_repo.update_episode(
+            session=session, episode_id=current.id, data=data, now=now
+        )
+
+
+def delete_episode(store: Store, episode_id: str, *, now: datetime | None = None) -> Episode:
+    """Hide an entry; `undo_delete` brings back the most recent deletion first."""
+    with store.write() as session:
+        return episode_repo.delete_episode(
+            session=session, episode_id=episode_id, now=now or datetime.now(UTC)
+        )
+
+
+def undo_delete(store: Store) -> Episode:
+    """Bring back the most recently deleted entry."""
+    with store.write() as session:
+        restored = episode_repo.restore_last_deleted(session=session)
+    if restored is None:
+        raise DiaryError("nothing to undo: no deleted entry")
+    return restored

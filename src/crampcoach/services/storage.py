@@ -1,0 +1,41 @@
+"""The store for a settings object, and the system's own time zone."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crampcoach.diary.zones import check_zone
+from crampcoach.settings import Settings
+from crampcoach.store import Store, open_store
+
+
+def store_for(settings: Settings) -> Store:
+    """The migrated database the settings name (opened once per process)."""
+    return open_store(settings.resolved_database_url)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def system_zone() -> str:
+    """The IANA zone this computer runs in (TZ, then /etc/localtime), else UTC."""
+    candidates = [os.environ.get("TZ", "").removeprefix(":")]
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    timezone_file = Path("/etc/timezone")
+    if timezone_file.is_file():
+        candidates.append(timezone_file.read_text(encoding="utf-8").strip())
+    for name in candidates:
+        if not name:
+            continue
+        try:
+            return check_zone(name)
+        except ValueError:
+            continue
+    return "UTC"

@@ -1,0 +1,8 @@
+"""Storage adapter: SQLAlchemy tables, repositories and Alembic migrations.
+
+SQLite in the user's data folder by default, PostgreSQL when the URL names one.
+"""
+
+from crampcoach.store.database import Store, close_stores, open_store
+
+__all__ = ["Store", "close_stores", "open_store"]

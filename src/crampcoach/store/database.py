@@ -1,0 +1,73 @@
+"""The open database: short read and write transactions, one writer per process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from crampcoach.store.engine import WRITE_OPTION, create_db_engine, sqlite_path
+from crampcoach.store.migrate import upgrade_to_head
+
+
+class Store:
+    """A migrated database. `write()` is serialised within the process; on SQLite it also
+    takes the file's write lock up front (BEGIN IMMEDIATE), so writers queue, never fail."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
+        self.engine: Engine = create_db_engine(url)
+        self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._write_lock = threading.Lock()
+        if migrate:
+            upgrade_to_head(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction; committed (and on disk) when the block ends without error."""
+        with (
+            self._write_lock,
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+_open: dict[str, Store] = {}
+_open_lock = threading.Lock()
+
+
+def open_store(url: str) -> Store:
+    """The process's store for `url`, opened (and migrated) on first use."""
+    with _open_lock:
+        store = _open.get(url)
+        if store is None:
+            store = _open[url] = Store(url)
+        return store
+
+
+def close_stores() -> None:
+    with _open_lock:
+        for store in _open.values():
+            store.close()
+        _open.clear()

@@ -1,0 +1,157 @@
+"""Repository of cramp episodes. Every function takes a keyword-only SQLAlchemy session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from crampcoach.diary.models import Episode, EpisodeCreate, EpisodeFilter, EpisodeUpdate
+from crampcoach.diary.night import night_in_zone
+from crampcoach.errors import DiaryError, NotFoundError
+from crampcoach.store.models import EpisodeRow
+
+MIN_ID_PREFIX = 4
+
+
+def to_episode(row: EpisodeRow) -> Episode:
+    """A stored row as the core's model, its start shown in the person's zone."""
+    return Episode.model_construct(
+        id=row.id,
+        started_at=row.started_at.astimezone(ZoneInfo(row.zone)),
+        zone=row.zone,
+        night=row.night,
+        duration_s=row.duration_s,
+        leg=row.leg,
+        place=row.place,
+        severity=row.severity,
+        woke=row.woke,
+        helped=list(row.helped),
+        tags=list(row.tags),
+        pain_after=row.pain_after,
+        notes=row.notes,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
+    )
+
+
+def create_episode(*, session: Session, data: EpisodeCreate, now: datetime) -> Episode:
+    row = EpisodeRow(
+        id=data.id or str(uuid.uuid4()),
+        night=night_in_zone(data.started_at, data.zone),
+        created_at=now,
+        updated_at=now,
+        deleted_at=None,
+        **data.model_dump(exclude={"id"}),
+    )
+    session.add(row)
+    session.flush()
+    return to_episode(row)
+
+
+def add_episodes(*, session: Session, episodes: Sequence[Episode]) -> None:
+    """Insert stored episodes as they are (an import): ids and timestamps kept."""
+    if episodes:
+        session.execute(insert(EpisodeRow), [episode.model_dump() for episode in episodes])
+
+
+def existing_ids(*, session: Session, ids: Iterable[str]) -> set[str]:
+    wanted = list(ids)
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(session.scalars(select(EpisodeRow.id).where(EpisodeRow.id.in_(chunk))))
+    return found
+
+
+def _row(session: Session, episode_id: str, *, deleted: bool = False) -> EpisodeRow:
+    key = episode_id.strip().lower()
+    if len(key) < MIN_ID_PREFIX:
+        raise DiaryError(f"id: give at least {MIN_ID_PREFIX} characters of the id")
+    query = select(EpisodeRow).where(EpisodeRow.id.startswith(key, autoescape=True))
+    query = query.where(
+        EpisodeRow.deleted_at.is_not(None) if deleted else EpisodeRow.deleted_at.is_(None)
+    )
+    rows = session.scalars(query.limit(2)).all()
+    if not rows:
+        raise NotFoundError(f"no diary entry with id {episode_id!r}")
+    if len(rows) > 1:
+        raise DiaryError(f"id: {episode_id!r} matches more than one entry; give more of it")
+    return rows[0]
+
+
+def get_episode(*, session: Session, episode_id: str) -> Episode:
+    """An entry by its id or a unique prefix of it (at least four characters)."""
+    return to_episode(_row(session, episode_id))
+
+
+def update_episode(
+    *, session: Session, episode_id: str, data: EpisodeUpdate, now: datetime
+) -> Episode:
+    row = _row(session, episode_id)
+    for field, value in data.model_dump(exclude_unset=True).items():
+        if value is not None or field == "pain_after":
+            setattr(row, field, value)
+    row.night = night_in_zone(row.started_at, row.zone)
+    row.updated_at = now
+    session.flush()
+    return to_episode(row)
+
+
+def delete_episode(*, session: Session, episode_id: str, now: datetime) -> Episode:
+    """Soft delete: the entry is hidden, and `restore_last_deleted` can bring it back."""
+    row = _row(session, episode_id)
+    row.deleted_at = now
+    session.flush()
+    return to_episode(row)
+
+
+def restore_last_deleted(*, session: Session) -> Episode | None:
+    query = (
+        select(EpisodeRow)
+        .where(EpisodeRow.deleted_at.is_not(None))
+        .order_by(EpisodeRow.deleted_at.desc(), EpisodeRow.id.desc())
+        .limit(1)
+    )
+    row = session.scalars(query).first()
+    if row is None:
+        return None
+    row.deleted_at = None
+    session.flush()
+    return to_episode(row)
+
+
+def list_episodes(*, session: Session, where: EpisodeFilter | None = None) -> list[Episode]:
+    """Live entries, oldest first (by start, then id); the newest `limit` when limited."""
+    where = where or EpisodeFilter()
+    query = select(EpisodeRow).where(EpisodeRow.deleted_at.is_(None))
+    if where.night_from is not None:
+        query = query.where(EpisodeRow.night >= where.night_from)
+    if where.night_to is not None:
+        query = query.where(EpisodeRow.night <= where.night_to)
+    if where.leg is not None:
+        query = query.where(EpisodeRow.leg == where.leg)
+    if where.place is not None:
+        query = query.where(EpisodeRow.place == where.place)
+    if where.min_severity is not None:
+        query = query.where(EpisodeRow.severity >= where.min_severity)
+    if where.max_severity is not None:
+        query = query.where(EpisodeRow.severity <= where.max_severity)
+    if where.limit is not None:
+        newest = query.order_by(EpisodeRow.started_at.desc(), EpisodeRow.id.desc())
+        rows = list(session.scalars(newest.limit(where.limit)))[::-1]
+    else:
+        rows = list(session.scalars(query.order_by(EpisodeRow.started_at, EpisodeRow.id)))
+    return [to_episode(row) for row in rows]
+
+
+def count_episodes(*, session: Session, include_deleted: bool = False) -> int:
+    query = select(func.count()).select_from(EpisodeRow)
+    if not include_deleted:
+        query = query.where(EpisodeRow.deleted_at.is_(None))
+    return int(session.scalar(query) or 0)

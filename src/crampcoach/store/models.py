@@ -1,0 +1,111 @@
+"""The tables (SQLAlchemy 2, typed). Every change here needs an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from crampcoach.store.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class EpisodeRow(Base):
+    __tablename__ = "episodes"
+    __table_args__ = (
+        CheckConstraint("severity BETWEEN 0 AND 10", name="ck_episodes_severity"),
+        CheckConstraint("duration_s >= 0", name="ck_episodes_duration"),
+        CheckConstraint("leg IN ('left', 'right', 'both')", name="ck_episodes_leg"),
+        CheckConstraint("place IN ('foot', 'ankle', 'calf', 'thigh')", name="ck_episodes_place"),
+        CheckConstraint(
+            "pain_after IS NULL OR pain_after BETWEEN 0 AND 10", name="ck_episodes_pain_after"
+        ),
+        Index("ix_episodes_night", "night"),
+        Index("ix_episodes_started_at", "started_at"),
+        Index("ix_episodes_deleted_at", "deleted_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    zone: Mapped[str] = mapped_column(String(64))
+    night: Mapped[date] = mapped_column(Date)
+    duration_s: Mapped[int] = mapped_column(Integer)
+    leg: Mapped[str] = mapped_column(String(8))
+    place: Mapped[str] = mapped_column(String(8))
+    severity: Mapped[int] = mapped_column(Integer)
+    woke: Mapped[bool]
+    helped: Mapped[list[str]] = mapped_column(JSON)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    pain_after: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RoutineSessionRow(Base):
+    __tablename__ = "routine_sessions"
+    __table_args__ = (Index("ix_routine_sessions_started_at", "started_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    routine_name: Mapped[str] = mapped_column(String(100))
+    routine_version: Mapped[int] = mapped_column(Integer)
+    routine_title: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(40))
+    leg: Mapped[str] = mapped_column(String(8))
+    tempo_s: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    zone: Mapped[str] = mapped_column(String(64))
+    night: Mapped[date] = mapped_column(Date)
+    completed: Mapped[bool]
+    steps: Mapped[list[RoutineStepRow]] = relationship(
+        back_populates="session",
+        order_by="RoutineStepRow.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class RoutineStepRow(Base):
+    __tablename__ = "routine_session_steps"
+
+    session_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("routine_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exercise_id: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(40))
+    leg: Mapped[str | None] = mapped_column(String(8))
+    planned: Mapped[float] = mapped_column(Float)
+    done: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    session: Mapped[RoutineSessionRow] = relationship(back_populates="steps")
+
+
+class ProfileRow(Base):
+    __tablename__ = "profile"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_profile_single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    bedtime: Mapped[str | None] = mapped_column(String(5))
+    medicines: Mapped[list[str]] = mapped_column(JSON)
+    conditions: Mapped[list[str]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,154 @@
+"""Repository of routine sessions (what the coach ran) and their steps."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from crampcoach.diary.night import night_in_zone
+from crampcoach.diary.sessions import SavedSession
+from crampcoach.session.record import SessionRecord, StepRecord
+from crampcoach.store.models import RoutineSessionRow, RoutineStepRow
+
+
+def _to_saved(row: RoutineSessionRow) -> SavedSession:
+    tz = ZoneInfo(row.zone)
+    steps = tuple(
+        StepRecord(
+            index=step.position,
+            exercise_id=step.exercise_id,
+            label=step.label,
+            kind=step.kind,
+            unit=step.unit,
+            leg=step.leg,
+            planned=step.planned,
+            done=step.done,
+            status=step.status,  # type: ignore[arg-type]
+        )
+        for step in row.steps
+    )
+    record = SessionRecord(
+        routine_name=row.routine_name,
+        routine_version=row.routine_version,
+        routine_title=row.routine_title,
+        mode=row.mode,
+        leg=row.leg,
+        tempo_s=row.tempo_s,
+        started_at=row.started_at.astimezone(tz),
+        ended_at=row.ended_at.astimezone(tz),
+        completed=row.completed,
+        steps=steps,
+    )
+    return SavedSession(id=row.id, zone=row.zone, night=row.night, record=record)
+
+
+def add_session(
+    *, session: Session, record: SessionRecord, zone: str, session_id: str | None = None
+) -> SavedSession:
+    row = RoutineSessionRow(
+        id=session_id or str(uuid.uuid4()),
+        routine_name=record.routine_name,
+        routine_version=record.routine_version,
+        routine_title=record.routine_title,
+        mode=record.mode,
+        leg=record.leg,
+        tempo_s=record.tempo_s,
+        started_at=record.started_at,
+        ended_at=record.ended_at,
+        zone=zone,
+        night=night_in_zone(record.started_at, zone),
+        completed=record.completed,
+        steps=[
+            RoutineStepRow(
+                position=step.index,
+                exercise_id=step.exercise_id,
+                label=step.label,
+                kind=step.kind,
+                unit=step.unit,
+                leg=step.leg,
+                planned=step.planned,
+                done=step.done,
+                status=step.status,
+            )
+            for step in record.steps
+        ],
+    )
+    session.add(row)
+    session.flush()
+    return _to_saved(row)
+
+
+def add_sessions(*, session: Session, sessions: Sequence[SavedSession]) -> None:
+    """Insert saved sessions as they are (an import): ids kept, in two bulk statements."""
+    if not sessions:
+        return
+    heads = []
+    steps = []
+    for saved in sessions:
+        record = saved.record
+        heads.append(
+            {
+                "id": saved.id,
+                "routine_name": record.routine_name,
+                "routine_version": record.routine_version,
+                "routine_title": record.routine_title,
+                "mode": record.mode,
+                "leg": record.leg,
+                "tempo_s": record.tempo_s,
+                "started_at": record.started_at,
+                "ended_at": record.ended_at,
+                "zone": saved.zone,
+                "night": night_in_zone(record.started_at, saved.zone),
+                "completed": record.completed,
+            }
+        )
+        for step in record.steps:
+            fields = asdict(step)
+            fields["position"] = fields.pop("index")
+            steps.append({"session_id": saved.id, **fields})
+    session.execute(insert(RoutineSessionRow), heads)
+    if steps:
+        session.execute(insert(RoutineStepRow), steps)
+
+
+def existing_session_ids(*, session: Session, ids: Iterable[str]) -> set[str]:
+    wanted = list(ids)
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = select(RoutineSessionRow.id).where(RoutineSessionRow.id.in_(chunk))
+        found.update(session.scalars(query))
+    return found
+
+
+def list_sessions(
+    *,
+    session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+) -> list[SavedSession]:
+    """Sessions oldest first (by start, then id); the newest `limit` when limited."""
+    query = select(RoutineSessionRow)
+    if since is not None:
+        query = query.where(RoutineSessionRow.started_at >= since)
+    if until is not None:
+        query = query.where(RoutineSessionRow.started_at < until)
+    if limit is not None:
+        newest = query.order_by(RoutineSessionRow.started_at.desc(), RoutineSessionRow.id.desc())
+        rows = list(session.scalars(newest.limit(limit)))[::-1]
+    else:
+        rows = list(
+            session.scalars(query.order_by(RoutineSessionRow.started_at, RoutineSessionRow.id))
+        )
+    return [_to_saved(row) for row in rows]
+
+
+def count_sessions(*, session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(RoutineSessionRow)) or 0)
