@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from crampcoach.cli import coach_cmd, diary_cmd, routines_cmd
+from crampcoach.cli import coach_cmd, diary_cmd, routines_cmd, serve_cmd
 from crampcoach.cli.context import fail
 from crampcoach.errors import UserError
 
@@ -20,7 +20,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-for module in (routines_cmd, coach_cmd, diary_cmd):
+for module in (routines_cmd, coach_cmd, diary_cmd, serve_cmd):
     module.register(app)
 
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 from rich.table import Table
 
 from crampcoach.diary.models import Episode
+from crampcoach.diary.text import minutes_text
 from crampcoach.services.diary import Night
 
 SHORT_ID = 8
-
-
-def minutes_text(duration_s: int) -> str:
-    minutes = duration_s / 60
-    return f"{minutes:.0f}" if minutes == int(minutes) else f"{minutes:.1f}"
 
 
 def one_line(episode: Episode) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,13 @@ def load_builtin(name: str) -> Routine:
             f"unknown routine {name!r}; choose one of: {', '.join(sorted(builtins))}, "
             "or give the path to a routine file"
         )
-    return parse_routine(builtins[name].read_text(encoding="utf-8"), name)
+    return _parse_builtin(name)
+
+
+@cache
+def _parse_builtin(name: str) -> Routine:
+    """Shipped files do not change while the program runs, and routines are frozen."""
+    return parse_routine(_builtin_files()[name].read_text(encoding="utf-8"), name)
 
 
 def load_routine_file(path: Path) -> Routine:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from crampcoach.diary.sessions import SavedSession
 from crampcoach.diary.zones import zone_of
@@ -33,3 +33,9 @@ def list_sessions(
     """Saved sessions, oldest first; `limit` keeps the newest ones."""
     with store_for(settings).read() as session:
         return session_repo.list_sessions(session=session, since=since, until=until, limit=limit)
+
+
+def completed_routine_nights(settings: Settings, *, since: datetime) -> set[date]:
+    """Nights with a completed routine session started at or after `since`."""
+    with store_for(settings).read() as session:
+        return session_repo.completed_nights(session=session, since=since)

@@ -109,3 +109,7 @@ class ProfileRow(Base):
     medicines: Mapped[list[str]] = mapped_column(JSON)
     conditions: Mapped[list[str]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # preferences (migration 0002): unset means "use the settings default"
+    default_leg: Mapped[str | None] = mapped_column(String(8))
+    tempo_s: Mapped[float | None] = mapped_column(Float)
+    voice: Mapped[bool | None]

@@ -1,4 +1,5 @@
-"""Repository of the one profile row: time zone, bedtime, medicines, conditions."""
+"""Repository of the one profile row: time zone, bedtime, medicines, conditions, and the
+preferences kept on it (default leg, tempo, voice)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from crampcoach.diary.models import Profile
+from crampcoach.diary.preferences import Preferences
 from crampcoach.store.models import ProfileRow
 
 PROFILE_ID = 1
@@ -36,3 +38,26 @@ def set_profile(*, session: Session, profile: Profile, now: datetime) -> Profile
     row.updated_at = now
     session.flush()
     return profile
+
+
+def get_preferences(*, session: Session) -> Preferences:
+    """The stored preferences; all unset when there is no profile row yet."""
+    row = session.get(ProfileRow, PROFILE_ID)
+    if row is None:
+        return Preferences()
+    return Preferences.model_construct(
+        default_leg=row.default_leg, tempo_s=row.tempo_s, voice=row.voice
+    )
+
+
+def set_preferences(*, session: Session, preferences: Preferences, now: datetime) -> Preferences:
+    """Store the preferences on the profile row, which must exist (set_profile first)."""
+    row = session.get(ProfileRow, PROFILE_ID)
+    if row is None:
+        raise LookupError("set the profile before its preferences")
+    row.default_leg = preferences.default_leg
+    row.tempo_s = preferences.tempo_s
+    row.voice = preferences.voice
+    row.updated_at = now
+    session.flush()
+    return preferences

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
@@ -125,6 +125,16 @@ def existing_session_ids(*, session: Session, ids: Iterable[str]) -> set[str]:
         query = select(RoutineSessionRow.id).where(RoutineSessionRow.id.in_(chunk))
         found.update(session.scalars(query))
     return found
+
+
+def completed_nights(*, session: Session, since: datetime) -> set[date]:
+    """The nights (of the sessions' own zones) with a completed routine since `since`."""
+    query = (
+        select(RoutineSessionRow.night)
+        .where(RoutineSessionRow.completed.is_(True), RoutineSessionRow.started_at >= since)
+        .distinct()
+    )
+    return set(session.scalars(query))
 
 
 def list_sessions(

@@ -1,0 +1,108 @@
+"""Use cases of the Settings page: the profile and the preferences, read and changed
+together, and the effective preferences the routines use (stored, else the default)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from crampcoach.diary.models import Profile
+from crampcoach.diary.preferences import Preferences
+from crampcoach.diary.text import unstorable
+from crampcoach.diary.validation import build
+from crampcoach.errors import DiaryError
+from crampcoach.services.storage import store_for, system_zone, utc_now
+from crampcoach.settings import Settings
+from crampcoach.store import Store
+from crampcoach.store import profile as profile_repo
+
+PROFILE_FIELDS = ("timezone", "bedtime", "medicines", "conditions")
+PREFERENCE_FIELDS = ("default_leg", "tempo_s", "voice")
+MAX_LIST_ITEMS = 50
+MAX_ITEM_LENGTH = 200
+_BEDTIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class EffectivePreferences(NamedTuple):
+    leg: str
+    tempo_s: float
+    voice: bool
+
+
+class SettingsView(NamedTuple):
+    profile: Profile
+    preferences: Preferences
+    saved: bool  # False until a profile has been stored
+
+
+def get_preferences(store: Store) -> Preferences:
+    with store.read() as session:
+        return profile_repo.get_preferences(session=session)
+
+
+def effective_preferences(settings: Settings) -> EffectivePreferences:
+    """(leg, tempo_s, voice): each stored preference if set, else the settings default."""
+    stored = get_preferences(store_for(settings))
+    return EffectivePreferences(
+        leg=stored.default_leg or settings.leg,
+        tempo_s=stored.tempo_s if stored.tempo_s is not None else settings.tempo_s,
+        voice=stored.voice if stored.voice is not None else settings.voice,
+    )
+
+
+def read_settings(store: Store) -> SettingsView:
+    with store.read() as session:
+        profile = profile_repo.get_profile(session=session)
+        preferences = profile_repo.get_preferences(session=session)
+    if profile is None:
+        return SettingsView(Profile(timezone=system_zone()), preferences, saved=False)
+    return SettingsView(profile, preferences, saved=True)
+
+
+def _check(changes: Mapping[str, Any]) -> None:
+    unknown = sorted(set(changes) - set(PROFILE_FIELDS) - set(PREFERENCE_FIELDS))
+    if unknown:
+        raise DiaryError(f"{unknown[0]}: not a setting")
+    bedtime = changes.get("bedtime")
+    if isinstance(bedtime, str) and bedtime and not _BEDTIME.match(bedtime):
+        raise DiaryError(f"bedtime: use a 24-hour time like 22:30 (got {bedtime!r})")
+    for field in ("medicines", "conditions"):
+        items = changes.get(field) or []
+        if len(items) > MAX_LIST_ITEMS:
+            raise DiaryError(f"{field}: at most {MAX_LIST_ITEMS} lines")
+        for item in items:
+            if len(item) > MAX_ITEM_LENGTH:
+                raise DiaryError(f"{field}: a line is at most {MAX_ITEM_LENGTH} characters")
+    for field, value in changes.items():
+        texts = value if isinstance(value, list | tuple) else [value]
+        for text in texts:
+            problem = unstorable(text) if isinstance(text, str) else None
+            if problem:
+                raise DiaryError(f"{field}: {problem}")
+
+
+def update_settings(
+    store: Store, changes: Mapping[str, Any], *, now: datetime | None = None
+) -> SettingsView:
+    """Change the given profile fields and preferences (None clears bedtime or a
+    preference). Everything is validated before anything is written, in one transaction."""
+    _check(changes)
+    now = now or utc_now()
+    with store.write() as session:
+        current = profile_repo.get_profile(session=session)
+        profile_fields = current.model_dump() if current else {"timezone": system_zone()}
+        for field in PROFILE_FIELDS:
+            if field in changes and (changes[field] is not None or field == "bedtime"):
+                value = changes[field]
+                profile_fields[field] = list(value) if isinstance(value, list | tuple) else value
+        if profile_fields.get("bedtime") == "":
+            profile_fields["bedtime"] = None
+        preference_fields = profile_repo.get_preferences(session=session).model_dump()
+        preference_fields.update({k: changes[k] for k in PREFERENCE_FIELDS if k in changes})
+        profile = build(Profile, profile_fields)
+        preferences = build(Preferences, preference_fields)
+        profile_repo.set_profile(session=session, profile=profile, now=now)
+        profile_repo.set_preferences(session=session, preferences=preferences, now=now)
+    return SettingsView(profile, preferences, saved=True)

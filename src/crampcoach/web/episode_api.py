@@ -1,0 +1,67 @@
+"""Between the JSON API and the diary service: episodes out, errors named by field."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import NoReturn
+from zoneinfo import ZoneInfo
+
+from fastapi import HTTPException
+
+from crampcoach.diary.models import Episode
+from crampcoach.diary.text import unstorable
+from crampcoach.diary.when import local_datetime
+from crampcoach.errors import DiaryError, NotFoundError
+from crampcoach.services import diary
+from crampcoach.store import Store
+from crampcoach.web.schemas import EpisodePublic
+
+MAX_ID_LENGTH = 36
+_RENAMED = {"at": "started_at"}
+_PREFIX = re.compile(r"^([a-z_]+)(\.\d+)?:")
+
+
+def public(episode: Episode) -> EpisodePublic:
+    data = episode.model_dump()
+    data["minutes"] = round(episode.duration_s / 60, 2)
+    return EpisodePublic.model_validate(data)
+
+
+def not_found(episode_id: str) -> NoReturn:
+    raise HTTPException(status_code=404, detail=f"no diary entry with id {episode_id[:40]!r}")
+
+
+def unprocessable(exc: DiaryError) -> NoReturn:
+    """422 whose detail starts with the API's name of the field."""
+    message = str(exc)
+    match = _PREFIX.match(message)
+    if match and match.group(1) in _RENAMED:
+        message = _RENAMED[match.group(1)] + message[len(match.group(1)) :]
+    raise HTTPException(status_code=422, detail=message) from None
+
+
+def find(store: Store, episode_id: str) -> Episode:
+    """The live entry with exactly this id; 404 for anything else, whatever its shape."""
+    key = episode_id.strip().lower()
+    if not 4 <= len(key) <= MAX_ID_LENGTH or unstorable(key):
+        not_found(episode_id)
+    try:
+        episode = diary.get_episode(store, key)
+    except (NotFoundError, DiaryError):
+        not_found(episode_id)
+    if episode.id != key:
+        not_found(episode_id)
+    return episode
+
+
+def at_text(started_at: datetime | None, zone: str) -> str | None:
+    """`started_at` as the service reads it; a naive time is a wall-clock time in `zone`."""
+    if started_at is None:
+        return None
+    if started_at.tzinfo is None:
+        try:
+            started_at = local_datetime(started_at.date(), started_at.time(), zone)
+        except DiaryError as exc:
+            unprocessable(exc)
+    return started_at.astimezone(ZoneInfo(zone)).isoformat()

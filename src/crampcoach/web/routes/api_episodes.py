@@ -1,0 +1,108 @@
+"""/api/episodes: the cramp diary as JSON (list, log, read, change, delete, undo)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, HTTPException, Query
+
+from crampcoach.diary.models import EpisodeFilter
+from crampcoach.errors import DiaryError
+from crampcoach.services import diary
+from crampcoach.web.deps import StoreDep
+from crampcoach.web.episode_api import at_text, find, public, unprocessable
+from crampcoach.web.schemas import EpisodeIn, EpisodePatch, EpisodePublic, Leg
+
+router = APIRouter(prefix="/api/episodes", tags=["episodes"])
+NOTHING_TO_UNDO = {
+    403: {"description": "Sent as a form without the CSRF token: send JSON or X-CSRF-Token."},
+    404: {"description": "No deleted entry to bring back."},
+}
+UNKNOWN_ID = {404: {"description": "No live entry with this id."}}
+
+
+@router.get("", response_model=list[EpisodePublic])
+def list_episodes(
+    store: StoreDep,
+    night_from: date | None = Query(None, alias="from", description="First night."),
+    night_to: date | None = Query(None, alias="to", description="Last night."),
+    leg: Leg | None = None,
+    min_severity: int | None = Query(None, ge=0, le=10),
+    limit: int = Query(100, ge=1, le=1000, description="At most this many, the newest."),
+) -> list[EpisodePublic]:
+    """Live entries, oldest first; when there are more than `limit`, the newest ones."""
+    where = EpisodeFilter(
+        night_from=night_from,
+        night_to=night_to,
+        leg=leg,
+        min_severity=min_severity,
+        limit=limit,
+    )
+    return [public(e) for e in diary.list_episodes(store, where)]
+
+
+@router.post("", response_model=EpisodePublic, status_code=201)
+def log_episode(store: StoreDep, data: EpisodeIn) -> EpisodePublic:
+    """Log a cramp; it is on disk when the answer comes."""
+    zone = data.zone or diary.user_zone(store)
+    minutes = data.minutes if data.minutes is not None else (data.duration_s or 0) / 60
+    try:
+        episode = diary.log_cramp(
+            store,
+            at=at_text(data.started_at, zone),
+            zone=zone,
+            leg=data.leg,
+            place=data.place,
+            severity=data.severity,
+            minutes=minutes,
+            woke=data.woke,
+            helped=data.helped,
+            tags=data.tags,
+            pain_after=data.pain_after,
+            notes=data.notes,
+        )
+    except DiaryError as exc:
+        unprocessable(exc)
+    return public(episode)
+
+
+@router.post("/undo", response_model=EpisodePublic, responses=NOTHING_TO_UNDO)
+def undo_delete(store: StoreDep) -> EpisodePublic:
+    """Bring back the most recently deleted entry."""
+    try:
+        return public(diary.undo_delete(store))
+    except DiaryError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from None
+
+
+@router.get("/{episode_id}", response_model=EpisodePublic, responses=UNKNOWN_ID)
+def get_episode(store: StoreDep, episode_id: str) -> EpisodePublic:
+    return public(find(store, episode_id))
+
+
+@router.patch("/{episode_id}", response_model=EpisodePublic, responses=UNKNOWN_ID)
+def edit_episode(store: StoreDep, episode_id: str, data: EpisodePatch) -> EpisodePublic:
+    """Change the fields given; the others keep their values."""
+    current = find(store, episode_id)
+    changes = data.model_dump(exclude={"started_at", "minutes", "duration_s"})
+    minutes = data.minutes
+    if data.duration_s is not None:
+        minutes = data.duration_s / 60
+    try:
+        episode = diary.edit_episode(
+            store,
+            current.id,
+            at=at_text(data.started_at, data.zone or current.zone),
+            minutes=minutes,
+            **changes,
+        )
+    except DiaryError as exc:
+        unprocessable(exc)
+    return public(episode)
+
+
+@router.delete("/{episode_id}", response_model=EpisodePublic, responses=UNKNOWN_ID)
+def delete_episode(store: StoreDep, episode_id: str) -> EpisodePublic:
+    """Delete an entry; POST /api/episodes/undo brings it back."""
+    current = find(store, episode_id)
+    return public(diary.delete_episode(store, current.id))

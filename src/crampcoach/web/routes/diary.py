@@ -1,0 +1,173 @@
+"""/diary: log a cramp, the list of nights with filters, edit, delete and undo.
+
+Plain form posts and redirects (with a one-time message); htmx only swaps parts of
+the page. A bad value comes back as the form, status 422, with the message at the field.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from crampcoach.diary.models import HELPED, LEGS, PLACES, Episode
+from crampcoach.diary.night import night_in_zone
+from crampcoach.errors import DiaryError
+from crampcoach.services import diary
+from crampcoach.services.preferences import effective_preferences
+from crampcoach.services.storage import utc_now
+from crampcoach.store import Store
+from crampcoach.web.deps import SettingsDep, StoreDep, TemplatesDep
+from crampcoach.web.diary_filters import Filters, back_query, read_filters
+from crampcoach.web.episode_api import find
+from crampcoach.web.episode_form import (
+    LOCAL_MINUTE,
+    EpisodeForm,
+    episode_form,
+    new_form,
+    parse_form,
+    read_form,
+)
+from crampcoach.web.flash import set_flash, take_flash
+from crampcoach.web.forms import FormDep
+from crampcoach.web.night_rows import night_rows
+
+router = APIRouter(include_in_schema=False)
+CHOICES = {"legs": LEGS, "places": PLACES, "helped_choices": HELPED}
+
+
+def _describe(episode: Episode) -> str:
+    when = episode.started_at.strftime("%a %d %b, %H:%M")
+    return f"{episode.leg} {episode.place}, severity {episode.severity}, {when}"
+
+
+def _redirect(query: str = "") -> Response:
+    return RedirectResponse(f"/diary?{query}" if query else "/diary", status_code=303)
+
+
+def _filters(request: Request, zone: str) -> Filters:
+    tonight = night_in_zone(utc_now(), zone)
+    return read_filters(dict(request.query_params), tonight=tonight)
+
+
+def _diary_page(
+    request: Request,
+    templates: TemplatesDep,
+    store: Store,
+    settings: SettingsDep,
+    *,
+    form: EpisodeForm | None = None,
+    status: int = 200,
+) -> Response:
+    zone = diary.user_zone(store)
+    filters = _filters(request, zone)
+    nights = diary.list_nights(store, filters.where)[::-1]  # newest night first
+    if form is None:
+        now_local = utc_now().astimezone(ZoneInfo(zone))
+        form = new_form(now_local=now_local, leg=effective_preferences(settings).leg)
+    context = {
+        "page": "diary",
+        "flash": take_flash(request),
+        "form": form,
+        "filters": filters,
+        "nights": nights,
+        "night_groups": night_rows(nights),
+        "csrf": request.state.session.get("csrf", ""),
+        "count": sum(len(n.episodes) for n in nights),
+        "worst": max((e.severity for n in nights for e in n.episodes), default=None),
+        "back": filters.query,
+        **CHOICES,
+    }
+    if filters.errors:
+        status = 422
+    return templates.TemplateResponse(request, "diary.html", context, status_code=status)
+
+
+@router.get("/diary", response_class=HTMLResponse)
+def diary_page(
+    request: Request, templates: TemplatesDep, store: StoreDep, settings: SettingsDep
+) -> Response:
+    return _diary_page(request, templates, store, settings)
+
+
+@router.post("/diary", response_class=HTMLResponse)
+def log_cramp(
+    request: Request,
+    templates: TemplatesDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    posted: FormDep,
+) -> Response:
+    form = read_form(posted)
+    arguments = parse_form(form)
+    if not form.errors:
+        try:
+            episode = diary.log_cramp(store, **arguments)
+        except DiaryError as exc:
+            form.fail(exc)
+        else:
+            night = episode.night.strftime("%a %d %b")
+            set_flash(request, f"Saved: {_describe(episode)} (night of {night}).")
+            return _redirect()
+    return _diary_page(request, templates, store, settings, form=form, status=422)
+
+
+def _edit_page(
+    request: Request, templates: TemplatesDep, episode: Episode, form: EpisodeForm, status: int
+) -> Response:
+    context = {"page": "diary", "episode": episode, "form": form, **CHOICES}
+    return templates.TemplateResponse(request, "episode_edit.html", context, status_code=status)
+
+
+@router.get("/diary/{episode_id}/edit", response_class=HTMLResponse)
+def edit_page(
+    request: Request, templates: TemplatesDep, store: StoreDep, episode_id: str
+) -> Response:
+    episode = find(store, episode_id)
+    return _edit_page(request, templates, episode, episode_form(episode), 200)
+
+
+@router.post("/diary/{episode_id}/edit", response_class=HTMLResponse)
+def edit_episode(
+    request: Request,
+    templates: TemplatesDep,
+    store: StoreDep,
+    episode_id: str,
+    posted: FormDep,
+) -> Response:
+    episode = find(store, episode_id)
+    form = read_form(posted)
+    arguments = parse_form(form)
+    if arguments["at"] == episode.started_at.strftime(LOCAL_MINUTE) or not arguments["at"]:
+        arguments["at"] = None  # unchanged: keep the stored seconds
+    if not form.errors:
+        try:
+            changed = diary.edit_episode(store, episode.id, **arguments)
+        except DiaryError as exc:
+            form.fail(exc)
+        else:
+            set_flash(request, f"Changed: {_describe(changed)}.")
+            return _redirect()
+    return _edit_page(request, templates, episode, form, 422)
+
+
+@router.post("/diary/undo")
+def undo_delete(request: Request, store: StoreDep, posted: FormDep) -> Response:
+    try:
+        restored = diary.undo_delete(store)
+    except DiaryError:
+        set_flash(request, "Nothing to undo.")
+    else:
+        set_flash(request, f"Brought back: {_describe(restored)}.")
+    back = posted.get("back")
+    return _redirect(back_query(back if isinstance(back, str) else ""))
+
+
+@router.post("/diary/{episode_id}/delete")
+def delete_episode(request: Request, store: StoreDep, episode_id: str, posted: FormDep) -> Response:
+    episode = find(store, episode_id)
+    diary.delete_episode(store, episode.id)
+    set_flash(request, f"Deleted {_describe(episode)}.", undo=True)
+    back = posted.get("back")
+    return _redirect(back_query(back if isinstance(back, str) else ""))

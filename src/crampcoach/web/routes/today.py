@@ -1,0 +1,27 @@
+"""/: the Today page: cramp now, bedtime routine, the last nights and the streak."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from crampcoach.services.preferences import effective_preferences
+from crampcoach.services.routines import routine_catalogue
+from crampcoach.services.today import today_overview
+from crampcoach.web.deps import SettingsDep, TemplatesDep
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def today(request: Request, settings: SettingsDep, templates: TemplatesDep) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "today.html",
+        {
+            "page": "today",
+            "overview": today_overview(settings),
+            "routines": routine_catalogue(),
+            "leg": effective_preferences(settings).leg,
+        },
+    )

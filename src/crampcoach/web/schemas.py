@@ -1,0 +1,280 @@
+"""What the JSON API takes and gives (OpenAPI schema names follow *Public / *Create)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from crampcoach.diary.models import HELPED, MAX_NOTES_LENGTH
+from crampcoach.diary.text import storable
+from crampcoach.diary.zones import check_zone
+from crampcoach.session.record import StepRecord
+from crampcoach.session.replay import MAX_COMMANDS
+
+
+class CuePublic(BaseModel):
+    at_s: float
+    kind: str
+    text: str
+    say: str | None
+    count: int | None
+
+
+class StepPublic(BaseModel):
+    index: int
+    exercise_id: str
+    exercise_title: str
+    label: str
+    kind: str
+    unit: str
+    leg: Literal["left", "right"] | None
+    planned: float
+    unit_s: float
+    duration_s: float
+    instruction: str
+    direction: str | None
+    letters: str | None
+    sources: list[str]
+    cues: list[CuePublic]
+
+
+class TimelinePublic(BaseModel):
+    routine_name: str
+    routine_version: int
+    routine_title: str
+    mode: str
+    leg: Literal["left", "right"]
+    tempo_s: float
+    total_s: float
+    steps: list[StepPublic]
+
+
+class RoutinePublic(BaseModel):
+    name: str
+    title: str
+    mode: str
+    version: int
+    summary: str
+    minutes: float
+
+
+class CommandIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at_s: float = Field(ge=0, le=7 * 24 * 3600, allow_inf_nan=False)
+    name: Literal["pause", "resume", "next", "back", "confirm", "stop", "end"]
+
+
+class SessionCreate(BaseModel):
+    """What a player posts when a session ends or is abandoned: the timeline it played
+    and the commands it logged; the server replays them to count what was done."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    routine: str = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    leg: Literal["left", "right"]
+    tempo_s: float = Field(ge=0.5, le=30, allow_inf_nan=False)
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    commands: list[CommandIn] = Field(default_factory=list, max_length=MAX_COMMANDS)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> SessionCreate:
+        if self.ended_at < self.started_at:
+            raise ValueError("ended_at must not be before started_at")
+        return self
+
+
+class SessionPublic(BaseModel):
+    id: str
+    routine_name: str
+    routine_title: str
+    mode: str
+    leg: str
+    started_at: datetime
+    ended_at: datetime
+    completed: bool
+    steps: list[StepRecord]
+
+
+# -- the diary and the profile ------------------------------------------------------------
+
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+MAX_TAGS = 20
+MAX_LIST_ITEMS = 50
+
+Leg = Literal["left", "right", "both"]
+Place = Literal["foot", "ankle", "calf", "thigh"]
+Helped = Literal["routine", "stretching", "walking", "nothing"]
+BEDTIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+Zone = Field(default=None, min_length=1, max_length=64, description="An IANA time zone.")
+
+
+def _sane_year(value: datetime | None) -> datetime | None:
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+def _zone(value: str | None) -> str | None:
+    return None if value is None else check_zone(storable(value))
+
+
+def _texts(values: list[str] | None) -> list[str] | None:
+    return None if values is None else [storable(v) for v in values]
+
+
+class _EpisodeFields(BaseModel):
+    """Checks shared by a new entry and a change; the diary service checks the rest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("started_at", check_fields=False)
+    @classmethod
+    def _year(cls, value: datetime | None) -> datetime | None:
+        return _sane_year(value)
+
+    @field_validator("zone", check_fields=False)
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return _zone(value)
+
+    @field_validator("tags", check_fields=False)
+    @classmethod
+    def _tag_text(cls, value: list[str] | None) -> list[str] | None:
+        return _texts(value)
+
+    @field_validator("notes", check_fields=False)
+    @classmethod
+    def _notes_text(cls, value: str | None) -> str | None:
+        return None if value is None else storable(value)
+
+    @model_validator(mode="after")
+    def _one_duration(self) -> _EpisodeFields:
+        if (
+            getattr(self, "minutes", None) is not None
+            and getattr(self, "duration_s", None) is not None
+        ):
+            raise ValueError("give minutes or duration_s, not both")
+        return self
+
+
+class EpisodeIn(_EpisodeFields):
+    """A cramp to log. `started_at` omitted means now; a time without an offset is read
+    in `zone` (default: the profile's zone). Give `minutes` or `duration_s`."""
+
+    started_at: datetime | None = None
+    zone: str | None = Zone
+    leg: Leg
+    place: Place
+    severity: int = Field(ge=0, le=10, description="0 (none) to 10 (worst).")
+    minutes: float | None = Field(default=None, ge=0, le=120, allow_inf_nan=False)
+    duration_s: int | None = Field(default=None, ge=0, le=7200)
+    helped: list[Helped] = Field(default_factory=list, max_length=len(HELPED))
+    woke: bool = True
+    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
+    pain_after: int | None = Field(default=None, ge=0, le=10)
+    notes: str = Field(default="", max_length=MAX_NOTES_LENGTH)
+
+    @model_validator(mode="after")
+    def _has_duration(self) -> EpisodeIn:
+        if self.minutes is None and self.duration_s is None:
+            raise ValueError("minutes: give minutes or duration_s")
+        return self
+
+
+class EpisodePatch(_EpisodeFields):
+    """A change to an entry: only the fields given change (null means unchanged)."""
+
+    started_at: datetime | None = None
+    zone: str | None = Zone
+    leg: Leg | None = None
+    place: Place | None = None
+    severity: int | None = Field(default=None, ge=0, le=10)
+    minutes: float | None = Field(default=None, ge=0, le=120, allow_inf_nan=False)
+    duration_s: int | None = Field(default=None, ge=0, le=7200)
+    helped: list[Helped] | None = Field(default=None, max_length=len(HELPED))
+    woke: bool | None = None
+    tags: list[str] | None = Field(default=None, max_length=MAX_TAGS)
+    pain_after: int | None = Field(default=None, ge=0, le=10)
+    notes: str | None = Field(default=None, max_length=MAX_NOTES_LENGTH)
+
+
+class EpisodePublic(BaseModel):
+    id: str
+    night: date
+    started_at: datetime
+    zone: str
+    duration_s: int
+    minutes: float
+    leg: str
+    place: str
+    severity: int
+    woke: bool
+    helped: list[str]
+    tags: list[str]
+    pain_after: int | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+
+class PreferencesPublic(BaseModel):
+    """What routines use: each stored preference, else the server's default."""
+
+    leg: Literal["left", "right"]
+    tempo_s: float
+    voice: bool
+
+
+class ProfilePublic(BaseModel):
+    saved: bool = Field(description="False until a profile has been saved.")
+    timezone: str
+    bedtime: str | None
+    medicines: list[str]
+    conditions: list[str]
+    default_leg: Literal["left", "right"] | None
+    tempo_s: float | None
+    voice: bool | None
+    effective: PreferencesPublic
+
+
+class ProfileUpdate(BaseModel):
+    """Fields to change; the others keep their values. null clears bedtime or a
+    preference (the default then applies)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str | None = Zone
+    bedtime: str | None = Field(default=None, max_length=5, description="HH:MM, 24-hour.")
+    medicines: list[str] | None = Field(default=None, max_length=MAX_LIST_ITEMS)
+    conditions: list[str] | None = Field(default=None, max_length=MAX_LIST_ITEMS)
+    default_leg: Literal["left", "right"] | None = None
+    tempo_s: float | None = Field(default=None, ge=0.5, le=30, allow_inf_nan=False)
+    voice: bool | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            raise ValueError("cannot be null; give a zone like Europe/Amsterdam")
+        return _zone(value)
+
+    @field_validator("bedtime")
+    @classmethod
+    def _clock(cls, value: str | None) -> str | None:
+        if value is not None and not BEDTIME.match(value):
+            raise ValueError("use a 24-hour time like 22:30")
+        return value
+
+    @field_validator("medicines", "conditions")
+    @classmethod
+    def _lines(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            raise ValueError("cannot be null; give a list (empty to clear)")
+        return _texts(value)

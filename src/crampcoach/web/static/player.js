@@ -1,0 +1,339 @@
+// The guided player. It plays the timeline the server's engine built and logs what the
+// person pressed; the server replays that log through the same engine to count what was
+// done. This file only shows, speaks and logs: it has no counting of its own to save.
+(() => {
+  "use strict";
+  const root = document.getElementById("player");
+  if (!root) return;
+  const $ = (id) => document.getElementById(id);
+  const cfg = {
+    routine: root.dataset.routine,
+    leg: root.dataset.leg,
+    tempo: parseFloat(root.dataset.tempo),
+    speed: parseFloat(root.dataset.speed) || 1,
+    voice: root.dataset.voice === "true",
+  };
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const RING = 2 * Math.PI * 54;
+  const EPS = 1e-9;
+  const LONG_CRAMP_S = 600;  // NHS: see a doctor if a cramp lasts longer than 10 minutes
+
+  let timeline = null;
+  let t0 = null;            // performance.now() at start, ms
+  let pausedTotal = 0;
+  let pausedSince = null;
+  let index = 0, entered = 0, cuePtr = 0, confirmed = false, finished = false;
+  let lastCue = "";
+  let startedAt = null;
+  let saved = false, saving = false;
+  let wakeLock = null;
+  let timer = null;
+  const commands = [];
+  let muted = !cfg.voice || localStorage.getItem("crampcoach.muted") === "1";
+
+  // Session clock: routine seconds since the start, pauses included (what the log uses).
+  const clock = () => ((performance.now() - t0) / 1000) * cfg.speed;
+  const active = () => (pausedSince !== null ? pausedSince : clock()) - pausedTotal;
+  const step = () => (finished ? null : timeline.steps[index]);
+  const log = (name) => commands.push({ at_s: Math.round(clock() * 1000) / 1000, name });
+
+  function setStatus(s) { root.dataset.status = s; }
+
+  function say(text) {
+    if (muted || !text || !("speechSynthesis" in window)) return;
+    window.speechSynthesis.cancel();
+    const u = new SpeechSynthesisUtterance(text);
+    u.rate = 0.95;
+    window.speechSynthesis.speak(u);
+  }
+
+  function enter(i, at) {
+    index = i; entered = at; cuePtr = 0; confirmed = false;
+  }
+
+  function leaveTo(i, at) {
+    if (i >= timeline.steps.length) { finished = true; return; }
+    enter(i, at);
+  }
+
+  function emitCues(s, elapsed) {
+    while (cuePtr < s.cues.length && s.cues[cuePtr].at_s <= elapsed + EPS) {
+      const cue = s.cues[cuePtr++];
+      lastCue = cue.text;
+      say(cue.say);
+    }
+  }
+
+  function tick() {
+    if (t0 === null || finished) return;
+    const now = active();
+    while (!finished) {
+      const s = timeline.steps[index];
+      const elapsed = now - entered;
+      emitCues(s, elapsed);
+      if (elapsed + EPS < s.duration_s) break;
+      if (s.kind === "confirm" && !confirmed) break;  // waits for the person
+      leaveTo(index + 1, entered + s.duration_s);
+    }
+    if (finished) { end(); return; }
+    render();
+  }
+
+  function completed(s, elapsed) {
+    const e = Math.min(Math.max(elapsed, 0), s.duration_s);
+    if (s.unit === "reps" || s.unit === "letters") return Math.min(s.planned, Math.floor(e / s.unit_s + EPS));
+    return e;
+  }
+
+  function title(s) {
+    if (s.kind === "rest") return s.instruction;
+    return s.label + (s.leg ? ` (${s.leg} leg)` : "");
+  }
+
+  function clockText(seconds) {
+    const whole = Math.max(0, Math.ceil(seconds - EPS));
+    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+  }
+
+  function render() {
+    const s = step();
+    if (!s) return;
+    const elapsed = Math.min(Math.max(active() - entered, 0), s.duration_s);
+    const done = completed(s, elapsed);
+    let figure = "", spoken = "";
+    if (s.kind === "reps") {
+      const current = Math.min(done + 1, s.planned);
+      figure = `${current}/${s.planned}`;
+      spoken = `${s.label}: ${current} of ${s.planned}`;
+    } else if (s.kind === "letters") {
+      figure = s.letters[Math.min(done, s.letters.length - 1)];
+      spoken = `Letter ${figure}`;
+    } else if (s.kind === "confirm") {
+      figure = clockText(active() - entered);  // how long it has lasted so far
+      spoken = "";
+    } else {
+      figure = clockText(s.duration_s - elapsed);
+      spoken = "";
+    }
+    $("exercise").textContent = s.kind === "rest" ? "Rest" : s.exercise_title;
+    $("step-title").textContent = title(s);
+    $("instruction").textContent = s.kind === "rest" ? "" : s.instruction;
+    $("figure").textContent = figure;
+    if (spoken && $("count").textContent !== spoken) $("count").textContent = spoken;
+    $("cue").textContent = lastCue;
+    $("ring").style.strokeDashoffset = String(RING * (1 - elapsed / s.duration_s));
+    const waiting = s.kind === "confirm" && elapsed >= s.duration_s && !confirmed;
+    $("confirm").hidden = s.kind !== "confirm";
+    $("long-cramp").hidden = !(s.kind === "confirm" && active() - entered >= LONG_CRAMP_S);
+    $("confirm").classList.toggle("pulse", waiting);
+    const following = timeline.steps[index + 1];
+    $("next").textContent = following ? `Next: ${following.kind === "rest" ? "rest" : title(following)}` : "Next: your summary";
+    const progress = Math.min(100, ((timeline.starts[index] + elapsed) / timeline.total_s) * 100);
+    $("progress-fill").style.width = `${progress}%`;
+    $("progress").setAttribute("aria-valuenow", String(Math.round(progress)));
+    $("paused").hidden = pausedSince === null;
+    $("pause").textContent = pausedSince === null ? "Pause" : "Resume";
+    root.dataset.step = String(index);
+    root.dataset.kind = s.kind;
+  }
+
+  // -- commands -----------------------------------------------------------------------
+  function pauseToggle() {
+    if (finished || t0 === null) return;
+    if (pausedSince === null) { log("pause"); pausedSince = clock(); setStatus("paused"); window.speechSynthesis?.cancel(); }
+    else { log("resume"); pausedTotal += clock() - pausedSince; pausedSince = null; setStatus("running"); }
+    render();
+  }
+
+  function next() {
+    if (finished || t0 === null) return;
+    tick();
+    if (finished) return;
+    const s = step();
+    if (s.kind === "confirm") { confirm(); return; }
+    log("next");
+    leaveTo(index + 1, active());
+    afterJump();
+  }
+
+  function confirm() {
+    if (finished || t0 === null) return;
+    const s = step();
+    if (s.kind !== "confirm") return;
+    tick();
+    log("confirm");
+    confirmed = true;
+    leaveTo(index + 1, active());
+    afterJump();
+  }
+
+  function back() {
+    if (finished || t0 === null) return;
+    tick();
+    if (finished) return;
+    log("back");
+    const s = step();
+    let target = index;
+    if (active() - entered < 2 || s.kind === "rest") {
+      target = index - 1;
+      while (target > 0 && timeline.steps[target].kind === "rest") target -= 1;
+      target = Math.max(target, 0);
+    }
+    enter(target, active());
+    afterJump();
+  }
+
+  function stop() {
+    if (finished || t0 === null) return;
+    tick();
+    if (finished) return;
+    log("stop");
+    if (pausedSince !== null) { pausedTotal += clock() - pausedSince; pausedSince = null; }
+    finished = true;
+    end();
+  }
+
+  function afterJump() {
+    if (finished) { end(); return; }
+    emitCues(step(), active() - entered);
+    render();
+  }
+
+  // -- start and end ------------------------------------------------------------------
+  async function requestWakeLock() {
+    try {
+      if ("wakeLock" in navigator) wakeLock = await navigator.wakeLock.request("screen");
+    } catch (_) { wakeLock = null; }
+  }
+
+  async function start() {
+    $("start").disabled = true;
+    try {
+      const url = `/api/timeline?routine=${encodeURIComponent(cfg.routine)}&leg=${cfg.leg}&tempo_s=${cfg.tempo}`;
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(`the server said ${response.status}`);
+      timeline = await response.json();
+    } catch (err) {
+      $("start").disabled = false;
+      $("start").textContent = "Try again";
+      alert(`Could not load the routine: ${err.message}`);
+      return;
+    }
+    let offset = 0;
+    timeline.starts = timeline.steps.map((s) => { const at = offset; offset += s.duration_s; return at; });
+    $("intro").hidden = true;
+    $("stage").hidden = false;
+    startedAt = new Date();
+    t0 = performance.now();
+    enter(0, 0);
+    setStatus("running");
+    requestWakeLock();
+    tick();
+    timer = window.setInterval(tick, 40);
+    $("pause").focus();
+  }
+
+  function payload() {
+    return JSON.stringify({
+      routine: cfg.routine, leg: cfg.leg, tempo_s: cfg.tempo,
+      started_at: startedAt.toISOString(), ended_at: new Date().toISOString(), commands,
+    });
+  }
+
+  async function save(keepalive) {
+    if (saved || saving || startedAt === null) return;
+    saving = true;
+    try {
+      const response = await fetch("/api/sessions", {
+        method: "POST", keepalive,
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+        body: payload(),
+      });
+      if (!response.ok) throw new Error(`the server said ${response.status}`);
+      saved = true;
+      return await response.json();
+    } finally {
+      saving = false;
+    }
+  }
+
+  function amount(value, unit) {
+    if (unit === "seconds") return `${Math.round(value)} s`;
+    if (unit === "confirm") return value ? "yes" : "no";
+    return String(Math.round(value));
+  }
+
+  async function end() {
+    if (timer !== null) { window.clearInterval(timer); timer = null; }
+    if (commands.length === 0 || commands[commands.length - 1].name !== "stop") log("end");
+    finished = true;
+    wakeLock?.release?.().catch(() => {});
+    $("stage").hidden = true;
+    $("summary").hidden = false;
+    $("save-status").textContent = "Saving…";
+    setStatus("finished");
+    say("Finished. Well done.");
+    try {
+      const record = await save(false);
+      const rows = record.steps.filter((s) => s.kind !== "rest").map((s) =>
+        `<tr><td>${escapeHtml(s.label)}</td><td>${s.leg || "–"}</td><td>${amount(s.planned, s.unit)}</td><td>${amount(s.done, s.unit)}</td><td class="status-${s.status.replace(" ", "-")}">${s.status}</td></tr>`);
+      $("summary-rows").innerHTML = rows.join("");
+      const doneSteps = record.steps.filter((s) => s.kind !== "rest" && s.status === "done").length;
+      const total = record.steps.filter((s) => s.kind !== "rest").length;
+      $("verdict").textContent = record.completed ? "Routine complete. Well done." : `Ended early: ${doneSteps} of ${total} steps done.`;
+      $("save-status").textContent = "Saved to your diary.";
+      setStatus("saved");
+    } catch (err) {
+      $("save-status").textContent = `Could not save this session (${err.message}).`;
+      setStatus("save-failed");
+    }
+    $("summary-title").focus?.();
+  }
+
+  function escapeHtml(text) {
+    const div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  // -- wiring -------------------------------------------------------------------------
+  $("start").addEventListener("click", start);
+  $("pause").addEventListener("click", pauseToggle);
+  $("skip").addEventListener("click", next);
+  $("back").addEventListener("click", back);
+  $("stop").addEventListener("click", stop);
+  $("confirm").addEventListener("click", confirm);
+  const showMute = () => {
+    $("mute").textContent = muted ? "Voice off" : "Voice on";
+    $("mute").setAttribute("aria-pressed", String(muted));
+  };
+  $("mute").addEventListener("click", () => {
+    muted = !muted;
+    localStorage.setItem("crampcoach.muted", muted ? "1" : "0");
+    if (muted) window.speechSynthesis?.cancel();
+    showMute();
+  });
+  showMute();
+
+  document.addEventListener("keydown", (e) => {
+    if (t0 === null || finished || e.altKey || e.ctrlKey || e.metaKey) return;
+    const onButton = e.target instanceof HTMLButtonElement;
+    if (e.key === " " && !onButton) { e.preventDefault(); pauseToggle(); }
+    else if (e.key === "n" || e.key === "ArrowRight") { e.preventDefault(); next(); }
+    else if (e.key === "b" || e.key === "ArrowLeft") { e.preventDefault(); back(); }
+    else if (e.key === "Escape" || e.key === "q") { e.preventDefault(); stop(); }
+    else if (e.key === "Enter" && !onButton && step()?.kind === "confirm") { e.preventDefault(); confirm(); }
+  });
+
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && t0 !== null && !finished) requestWakeLock();
+  });
+  // Leaving mid-session saves what was done so far.
+  window.addEventListener("pagehide", () => {
+    if (t0 !== null && !finished && !saved) { log("stop"); save(true); }
+  });
+
+  window.crampcoachPlayer = {
+    state: () => ({ index, finished, saved, paused: pausedSince !== null, commands: commands.length }),
+  };
+})();
