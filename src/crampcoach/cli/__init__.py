@@ -7,20 +7,30 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from crampcoach.cli import coach_cmd, diary_cmd, routines_cmd, serve_cmd
+from crampcoach.cli import (
+    analyze_cmd,
+    coach_cmd,
+    diary_cmd,
+    routines_cmd,
+    serve_cmd,
+    track_cmd,
+)
 from crampcoach.cli.context import fail
 from crampcoach.errors import UserError
 
 app = typer.Typer(
     name="crampcoach",
-    help="A coach for night ankle and leg cramps: guided routines and a cramp diary.",
+    help=(
+        "A coach for night ankle and leg cramps: guided routines, a cramp diary and a camera"
+        " that counts the exercises."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
-for module in (routines_cmd, coach_cmd, diary_cmd, serve_cmd):
+for module in (routines_cmd, coach_cmd, diary_cmd, serve_cmd, track_cmd, analyze_cmd):
     module.register(app)
 
 

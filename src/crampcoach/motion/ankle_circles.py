@@ -1,0 +1,398 @@
+"""Ankle circles: full circles of the toes counted per direction, in the person's own sense.
+
+The toe tip's position relative to the knee is followed live, judged LAG_S late so the
+path on both sides of each moment is known. At each moment a local spectrum of the
+whitened path (Gaussian-windowed demodulation at a range of turning rates, both ways)
+says whether the toe is circling (one turning clearly above the rest, not a line, the
+toe moving) and at what rate; the phase of that turning is followed from moment to
+moment, across lost frames at the rate found. A run of circles one way is counted live:
+the k-th once the run has turned k - SLACK_TURNS turns. When the run ends (a pause, a
+change of direction, the end of the track) its count is settled on the whole of its
+path (`settled_turns`), so where a set starts and ends is judged once, with the path
+after it known. An unfinished last circle is not counted.
+
+Direction (ARCHITECTURE.md): the person's clockwise (toes up, then to their right, down,
+left) appears counterclockwise in the raw camera image: the angle atan2(-y, x) increases.
+Whitening keeps the sense of turning, so it cannot swap directions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Any
+
+import numpy as np
+
+from crampcoach.motion.feedback import Feedback
+from crampcoach.motion.filters import Ema, Median3, wrap_angle
+from crampcoach.motion.foot_exercise import FootExercise
+from crampcoach.motion.landmarks import SIDES, Side, leg
+from crampcoach.motion.points import image_leg
+from crampcoach.motion.track import Frame
+
+FULL_TURN = 2 * math.pi
+LAG_S = 1.2  # path known after a point before it is judged
+BEFORE_S = 1.2  # ... and before it
+SMOOTH_S = 0.06  # Gaussian smoothing of the path (sigma)
+MIN_LOOP = 0.02  # shank lengths (about 1 cm): a smaller loop is not a circle
+SLACK_TURNS = 0.15  # a circle counts when this close to complete
+DECIDE_TURNS = 0.25  # turning this far one way sets a run's direction
+REVERSE_TURNS = 0.5  # turning back this far starts a run the other way
+RESET_S = 2.0  # not circling this long: what turned before no longer counts
+SETTLE_SMOOTH_S = 0.08  # smoothing when a run's count is settled
+SETTLE_MIN_RADIUS = 0.5  # of the median whitened radius: nearer the centre, no angle
+SETTLE_MIN_SPEED = 0.3  # of the typical (75th percentile) speed: slower is at rest
+SETTLE_MARGIN_S = 0.5
+SETTLE_BRIDGE_S = 1.0  # lost frames longer than this are not bridged
+MAX_RATE_CHANGE = 1.6  # circling on changes its rate by less than this factor
+BRIDGE_S = 0.8  # an unclear stretch this short is taken as circling on at the same rate
+START_FACTOR = 3.2  # to start, the turning must stand this far above the local spectrum
+KEEP_FACTOR = 2.0  # ... and to go on, this far
+KEEP_MIRROR = 0.9
+CYCLES_SIGMA = 0.45  # the phase filter's Gaussian width, in circles
+FREQUENCIES = np.geomspace(0.45, 2.6, 8)  # circles a second that can be counted
+MIN_MOTION = 0.3  # of the speed the turning implies: slower, the toe is at rest
+MAX_MIRROR = 0.6  # the opposite turning's share: a line (a lift, a kick) has as much of both
+
+
+class _Window:
+    """The path around one judged point: smoothed, centred, whitened, with its jitter."""
+
+    def __init__(self, times: np.ndarray, points: np.ndarray, judged: int) -> None:
+        self.times = times
+        self.judged = judged
+        self.raw = points
+        # The toe's speed at the judged point: the derivative of a Gaussian around it.
+        gaps = times - times[judged]
+        weights = np.exp(-0.5 * (gaps / SMOOTH_S) ** 2)
+        slope = weights * gaps
+        spread = float(slope @ gaps)
+        velocity = (slope @ (points - weights @ points / weights.sum())) / spread if spread else 0
+        self.speed = float(np.hypot(*velocity)) if spread else 0.0
+        # Jitter, from second differences (a circle's own bend is small beside it).
+        second = points[2:] - 2 * points[1:-1] + points[:-2] if len(points) > 4 else points * 0
+        self.noise = 1.4826 * float(np.median(np.abs(second))) / math.sqrt(6) if len(second) else 0
+        centred = points - points.mean(axis=0)
+        values, vectors = np.linalg.eigh(centred.T @ centred / len(centred))
+        values = np.maximum(values, 0.0)
+        floor = max(self.noise, 1e-4) ** 2
+        self.size = math.sqrt(max(float(values.sum()) - 2 * self.noise**2, 0.0))
+        self.whiten = vectors @ np.diag((values + floor) ** -0.5) @ vectors.T
+
+    def strongest_turning(self) -> tuple[float, complex, complex, float]:
+        """At the judged point, the turning frequency (signed, + for the person's
+        clockwise) that the raw path shows most strongly, from a Gaussian-windowed
+        demodulation (a local spectrum: jitter averages out): (hz, its complex amplitude,
+        the opposite turning's amplitude, the amplitude jitter alone would give)."""
+        gaps = self.times - self.times[self.judged]
+        hz = np.concatenate([FREQUENCIES, -FREQUENCIES])
+        sigma = CYCLES_SIGMA / np.abs(hz)
+        weights = np.exp(-0.5 * (gaps[None, :] / sigma[:, None]) ** 2)
+        weights /= weights.sum(axis=1, keepdims=True)
+        white = self.raw @ self.whiten.T  # an ellipse seen at an angle becomes a circle
+        z = white[:, 0] - 1j * white[:, 1]  # y points down in the image
+        z = z[None, :] - (weights @ z)[:, None]
+        turn = np.exp(-2j * math.pi * hz[:, None] * gaps[None, :])
+        ahead = (weights * z * turn).sum(axis=1)
+        mirror = (weights * z * np.conj(turn)).sum(axis=1)
+        best = int(np.argmax(np.abs(ahead)))
+        floor = float(np.median(np.concatenate([np.abs(ahead), np.abs(mirror)])))
+        return float(hz[best]), complex(ahead[best]), complex(mirror[best]), floor
+
+
+class _Run:
+    """Circles in one direction, counted live from where the turning began: the k-th
+    counts once the turning reaches k - SLACK_TURNS turns. When the run ends, its count
+    is settled on the whole of its path (see `settled_turns`)."""
+
+    def __init__(self, anchor: float, start_t: float | None = None) -> None:
+        self.anchor = anchor
+        self.sign = 0  # +1 clockwise (the person's), -1 counterclockwise, 0 not yet known
+        self.done = 0
+        self.furthest = 0.0
+        self.start_t = start_t  # its first circling moment
+        self.from_turn = start_t is not None  # began where a run the other way turned back
+        self.turned = False  # ended by turning back
+        self.rates: list[float] = []  # circles a second while it circled
+        self.furthest_t = start_t
+        self.last_t = start_t
+
+    @property
+    def name(self) -> str:
+        return "clockwise" if self.sign > 0 else "counterclockwise"
+
+    def progress(self, theta: float) -> float:
+        return self.sign * (theta - self.anchor) / FULL_TURN
+
+    def update(self, theta: float, t: float) -> int:
+        """New circles counted live (0 or more)."""
+        if self.start_t is None:
+            self.start_t = self.furthest_t = t
+        self.last_t = t
+        if self.sign == 0:
+            if abs(theta - self.anchor) < DECIDE_TURNS * FULL_TURN:
+                return 0
+            self.sign = 1 if theta > self.anchor else -1
+        progress = self.progress(theta)
+        if progress > self.furthest:
+            self.furthest, self.furthest_t = progress, t
+        reached = math.floor(progress + SLACK_TURNS)
+        if reached <= self.done:
+            return 0
+        added, self.done = reached - self.done, reached
+        return added
+
+    def turned_back(self, theta: float) -> bool:
+        return self.sign != 0 and self.furthest - self.progress(theta) >= REVERSE_TURNS
+
+
+def settled_turns(times: np.ndarray, points: np.ndarray, hz: float) -> float:
+    """The signed turns of a whole stretch of path (+ for the person's clockwise) that
+    circles about `hz` times a second: smoothed, the toe at rest before and after left
+    out, whitened around the centre of the stretch's middle part, points near the centre
+    left out (the toe on its way out or back), and across lost frames `hz` assumed. With
+    one centre for the stretch, jitter does not add up: only the ends are in doubt, by
+    much less than a turn. (A leg that drifts by more than the circles' size defeats it.)"""
+    if len(times) < 8 or hz == 0:
+        return 0.0
+    gaps = times[:, None] - times[None, :]
+    weights = np.exp(-0.5 * (gaps / SETTLE_SMOOTH_S) ** 2)
+    smooth = (weights / weights.sum(axis=1, keepdims=True)) @ points
+    # Leave out the toe at rest before and after: slower than a share of the circling.
+    speed = np.linalg.norm(np.gradient(smooth, times, axis=0), axis=1)
+    moving = np.flatnonzero(speed >= SETTLE_MIN_SPEED * float(np.percentile(speed, 75)))
+    if len(moving) < 8:
+        return 0.0
+    cut = slice(moving[0], moving[-1] + 1)
+    times, smooth = times[cut], smooth[cut]
+    # The centre and spread come from the middle of the stretch: only its ends, where the
+    # toe comes and goes, are in doubt.
+    span = times[-1] - times[0]
+    core = (times >= times[0] + 0.15 * span) & (times <= times[-1] - 0.15 * span)
+    core = core if core.sum() >= 8 else np.ones(len(times), dtype=bool)
+    centre = smooth[core].mean(axis=0)
+    around = smooth[core] - centre
+    values, vectors = np.linalg.eigh(around.T @ around / len(around))
+    values = np.maximum(values, 0.0) + 1e-12
+    white = (smooth - centre) @ (vectors @ np.diag(values**-0.5) @ vectors.T).T
+    radii = np.linalg.norm(white, axis=1)
+    kept = np.flatnonzero(radii >= SETTLE_MIN_RADIUS * float(np.median(radii)))
+    if len(kept) < 4:
+        return 0.0
+    t, angles = times[kept], np.arctan2(-white[kept, 1], white[kept, 0])
+    raw = np.angle(np.exp(1j * np.diff(angles)))
+    spans = np.maximum(np.diff(t), 1e-6)
+    rate = FULL_TURN * hz
+    frame = float(np.median(np.diff(times)))
+    # Only across lost frames (no points at all) is the turning assumed to go on.
+    lost = (np.diff(kept) == 1) & (spans > 1.5 * frame) & (spans <= SETTLE_BRIDGE_S)
+    expected = np.where(lost, rate * spans, 0.0)
+    steps = expected + np.angle(np.exp(1j * (raw - expected)))
+    return float(steps.sum()) / FULL_TURN
+
+
+class _Loop:
+    """The turning of one foot's toe tip."""
+
+    def __init__(self) -> None:
+        self.median = Median3()
+        self.shank = Ema(3.0)
+        self.times: deque[float] = deque()
+        self.points: deque[np.ndarray] = deque()
+        self.pending: deque[float] = deque()
+        self.last_t: float | None = None
+        self.theta = 0.0
+        self.phi: float | None = None
+        self.run = _Run(0.0)
+        self.circling = False
+        self.hz = 0.0
+        self.followed_t: float | None = None  # the last point whose turning counted
+        self.energy = 0.0
+        self.counts = {"clockwise": 0, "counterclockwise": 0}
+        self.events: list[dict[str, Any]] = []
+        self.turning = 0.0  # recent signed angular speed (rad/s), for live feedback
+        self.judged_t: float | None = None
+        self.lift = Ema(0.5)
+        self.scale = 1.0  # the shank's length, image units
+        self.history_t: list[float] = []  # every point, to settle each run's count
+        self.history_p: list[np.ndarray] = []
+
+    def update(self, t: float, toe: np.ndarray, knee: np.ndarray, shank: float) -> list[str]:
+        dt = 0.0 if self.last_t is None else t - self.last_t
+        self.last_t = t
+        scale = float(self.shank(np.array([shank]), dt)[0])
+        if scale <= 0:
+            return []
+        # Kept in image units: the shank's length on screen changes as the leg moves, and
+        # dividing by it would move the loop's centre. Sizes are compared in shank lengths.
+        point = self.median(toe - knee).copy()
+        self.scale = scale
+        self.times.append(t)
+        self.points.append(point)
+        self.history_t.append(t)
+        self.history_p.append(point)
+        self.pending.append(t)
+        return self._judge(now=t)
+
+    def flush(self) -> list[str]:
+        """Judge the points still waiting for their lag and settle the last run (at the
+        end of a track)."""
+        events = self._judge(now=math.inf)
+        self._close(self.run, self.run.last_t)
+        self.run = _Run(self.theta)
+        return events
+
+    def _close(self, run: _Run, end_t: float | None) -> None:
+        """Settle a finished run's count on its whole path; correct the live count."""
+        if run.sign == 0 or run.start_t is None or end_t is None:
+            return
+        times = np.array(self.history_t)
+        # A run that began or ended by turning back is cut exactly at the turning point.
+        start = run.start_t - (0.0 if run.from_turn else SETTLE_MARGIN_S)
+        end = end_t + (0.0 if run.turned else SETTLE_MARGIN_S)
+        inside = (times >= start) & (times <= end)
+        hz = run.sign * float(np.median(run.rates)) if run.rates else 0.0
+        turns = run.sign * settled_turns(times[inside], np.array(self.history_p)[inside], hz)
+        settled = max(0, math.floor(turns + SLACK_TURNS))
+        if settled > run.done:
+            self.counts[run.name] += settled - run.done
+            self.events.extend(
+                {"t": round(end_t, 3), "direction": run.name} for _ in range(settled - run.done)
+            )
+        elif settled < run.done:
+            self.counts[run.name] -= run.done - settled
+            for _ in range(run.done - settled):
+                last = max(i for i, e in enumerate(self.events) if e["direction"] == run.name)
+                del self.events[last]
+        run.done = settled
+
+    def _judge(self, now: float) -> list[str]:
+        events: list[str] = []
+        while self.pending and self.pending[0] <= now - LAG_S:
+            t = self.pending.popleft()
+            while self.times and self.times[0] < t - BEFORE_S:
+                self.times.popleft()
+                self.points.popleft()
+            times = np.array(self.times)
+            upto = int(np.searchsorted(times, t + LAG_S, side="right"))
+            judged = int(np.searchsorted(times, t))
+            window = _Window(times[:upto], np.array(self.points)[:upto], judged)
+            events.extend(self._step(t, window))
+        return events
+
+    def _step(self, t: float, window: _Window) -> list[str]:
+        dt = 0.0 if self.judged_t is None else t - self.judged_t
+        self.judged_t = t
+        hz, ahead, mirror, jitter = window.strongest_turning()
+        size = window.size / self.scale
+        moving = window.speed >= MIN_MOTION * FULL_TURN * abs(hz) * window.size
+        alike = (
+            self.hz != 0 and hz / self.hz > 0 and max(hz / self.hz, self.hz / hz) <= MAX_RATE_CHANGE
+        )
+        same_way = self.circling and alike
+        # Hysteresis: a circle must show clearly to start, less clearly to go on.
+        factor, mirror_share = (
+            (KEEP_FACTOR, KEEP_MIRROR) if same_way else (START_FACTOR, MAX_MIRROR)
+        )
+        circling = size >= MIN_LOOP and abs(ahead) >= factor * jitter
+        circling = circling and abs(mirror) <= mirror_share * abs(ahead) and moving
+        if not circling:
+            self.circling = False
+            self.turning *= 0.8
+            if self.run.sign == 0 or t - (self.followed_t or t) >= RESET_S:
+                self._close(self.run, self.run.last_t)
+                self.run = _Run(self.theta)  # nothing since counts towards a circle
+                self.phi = None
+            return []
+        phi = math.atan2(ahead.imag, ahead.real)
+        self.energy += size * size * dt
+        step = 0.0
+        gap = t - (self.followed_t or t)
+        if self.phi is not None and alike and gap <= BRIDGE_S:
+            # Across lost frames or a short unclear stretch, the circling went on at its
+            # rate: expect that much turning and let the phase say the rest.
+            expected = FULL_TURN * 0.5 * (hz + self.hz) * gap
+            step = expected + wrap_angle(phi - self.phi - expected)
+        self.hz = hz
+        self.phi, self.circling = phi, True
+        self.theta += step
+        self.followed_t = t
+        if dt > 0:
+            self.turning = 0.7 * self.turning + 0.3 * (step / dt)
+        if self.run.turned_back(self.theta):  # the other way now, from the turning point
+            old = self.run
+            old.turned = True
+            self._close(old, old.furthest_t)
+            turning_point = old.anchor + old.sign * old.furthest * FULL_TURN
+            self.run = _Run(turning_point, start_t=old.furthest_t)
+        self.run.rates.append(abs(hz))
+        added = self.run.update(self.theta, t)
+        for _ in range(added):
+            self.counts[self.run.name] += 1
+            self.events.append({"t": round(t, 3), "direction": self.run.name})
+        return [self.run.name] * added
+
+
+class AnkleCircles(FootExercise):
+    """Streaming analyser for ankle circles, for a camera in front of the person."""
+
+    exercise = "ankle-circles"
+    view = "front"
+
+    def __init__(self, *, side: Side | None = None) -> None:
+        super().__init__(side=side)
+        self.loops = {s: _Loop() for s in SIDES}
+
+    def activity(self, side: Side) -> float:
+        return self.loops[side].energy
+
+    def update(self, frame: Frame) -> Feedback:
+        self.begin(frame)
+        events: list[str] = []
+        usable = False
+        ankles: dict[Side, np.ndarray] = {}
+        for s in SIDES:
+            _hip, knee, ankle, _heel, toe, _shoulder = leg(s)
+            points = image_leg(frame, s, need=(knee, ankle, toe))
+            if points is None:
+                continue
+            usable = True
+            ankles[s] = points.ankle
+            counted = self.loops[s].update(frame.t, points.toe, points.knee, points.shank)
+            if s == self.side:
+                events.extend(f"circle:{direction}" for direction in counted)
+        hint = self.hint(frame.t, usable)
+        side = self.side
+        if hint is None and len(ankles) == 2 and self.loops[side].energy > 0:
+            hint = self._lift_hint(side, ankles)
+        loop = self.loops[side]
+        return Feedback(
+            t=frame.t,
+            side=side,
+            counts=dict(loop.counts),
+            events=tuple(events),
+            value=round(loop.turning, 3),  # rad/s; > 0 turning clockwise (the person's)
+            hint=hint,
+        )
+
+    def _lift_hint(self, side: Side, ankles: dict[Side, np.ndarray]) -> str | None:
+        other: Side = "left" if side == "right" else "right"
+        shank = self.loops[side].shank.value
+        if shank is None or float(shank[0]) <= 0:
+            return None
+        # y grows downwards: a lifted foot's ankle sits higher (smaller y) than the other.
+        lift = float(self.loops[side].lift(np.array([ankles[other][1] - ankles[side][1]]), 0.05)[0])
+        if lift < 0.03 * float(shank[0]):
+            return "lift your foot a little higher"
+        return None
+
+    def result(self) -> dict[str, Any]:
+        for loop in self.loops.values():
+            loop.flush()
+        side = self.side
+        loop = self.loops[side]
+        return self.summary(
+            circles=dict(loop.counts),
+            events=loop.events,
+        )

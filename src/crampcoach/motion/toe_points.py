@@ -1,0 +1,186 @@
+"""Toe points: repetitions (down to a full point, then up to full flex) and the range of
+motion, from the ankle angle: the angle between the shank (knee -> ankle) and the foot
+(heel -> toe tip), neutral at 90 degrees. Plantarflexion (toes pointed) is how far it
+closes below 90, dorsiflexion (foot pulled up) how far it opens beyond 90.
+
+Angles come from MediaPipe's metric world landmarks when the track has them (they do not
+depend on where the camera stands), else from the image with its aspect restored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Any
+
+import numpy as np
+
+from crampcoach.motion.feedback import Feedback
+from crampcoach.motion.filters import Median3
+from crampcoach.motion.foot_exercise import FootExercise
+from crampcoach.motion.landmarks import SIDES, Side, leg
+from crampcoach.motion.points import angle_deg, image_leg, world_leg
+from crampcoach.motion.track import Frame
+
+NEUTRAL_DEG = 90.0
+SMOOTH_S = 0.2  # Gaussian smoothing of the angle (sigma), centred: judged LAG_S late
+LAG_S = 3 * SMOOTH_S
+TURN_DEG = 8.0  # a reversal this large confirms an extreme
+MIN_SWING_DEG = 15.0  # down-to-up swing that makes a repetition
+SWING_SHARE = 0.55  # ... or this share of the person's typical swing, if larger
+GAP_S = 0.5
+FAR_SIDE_VISIBILITY = 0.3
+
+
+class _Ankle:
+    """The ankle angle of one foot: a two-state machine over its smoothed angle.
+
+    Falling (toes going down) it follows the lowest angle; a rise of TURN_DEG confirms that
+    point. Rising it follows the highest angle; once the rise from the point reaches the
+    repetition threshold the repetition counts, and a fall of TURN_DEG confirms the flex.
+    A last point with no rise after it (a half repetition) never counts.
+    """
+
+    def __init__(self) -> None:
+        self.median = Median3()
+        self.last_t: float | None = None
+        self.recent: deque[tuple[float, float]] = deque()  # (t, angle) awaiting judgement
+        self.angle: float | None = None
+        self.movement = 0.0
+        self.falling = True
+        self.extreme: float | None = None
+        self.before = 0.0  # the highest angle before the current descent
+        self.low: float | None = None  # the confirmed point being climbed from
+        self.counted = False
+        self.swings: list[float] = []
+        self.points: list[float] = []  # every confirmed point (smallest angle)
+        self.flexes: list[float] = []  # the highest angle after each point
+        self.reps: list[dict[str, Any]] = []
+        self.judged_t = -math.inf
+
+    def threshold(self) -> float:
+        if not self.swings:
+            return MIN_SWING_DEG
+        return max(MIN_SWING_DEG, SWING_SHARE * float(np.median(self.swings[-5:])))
+
+    def update(self, t: float, raw: float) -> int:
+        """Feed one angle; returns how many repetitions that completed (judged LAG_S late)."""
+        if self.last_t is not None and t - self.last_t > GAP_S:
+            self.median.reset()
+        self.last_t = t
+        self.recent.append((t, float(self.median(np.array([raw]))[0])))
+        return self._judge(now=t)
+
+    def flush(self) -> int:
+        return self._judge(now=math.inf)
+
+    def _judge(self, now: float) -> int:
+        times = np.array([t for t, _ in self.recent])
+        values = np.array([a for _, a in self.recent])
+        done = 0
+        for t in times[(times > self.judged_t) & (times <= now - LAG_S)]:
+            weights = np.exp(-0.5 * ((times - t) / SMOOTH_S) ** 2)
+            weights[np.abs(times - t) > LAG_S] = 0.0
+            done += self._step(float(t), float(weights @ values / weights.sum()))
+            self.judged_t = float(t)
+        while self.recent and self.recent[0][0] < self.judged_t - LAG_S:
+            self.recent.popleft()
+        return done
+
+    def _step(self, t: float, angle: float) -> bool:
+        if self.angle is not None:
+            self.movement += abs(angle - self.angle)
+        self.angle = angle
+        if self.extreme is None:
+            self.extreme = self.before = angle
+            return False
+        if self.falling:
+            if angle >= self.before:  # still going up: the descent has not begun
+                self.before = self.extreme = angle
+            self.extreme = min(self.extreme, angle)
+            if angle - self.extreme >= TURN_DEG and self.before - self.extreme >= TURN_DEG:
+                self.low, self.counted, self.falling = self.extreme, False, False
+                self.points.append(self.extreme)
+                self.flexes.append(angle)
+                self.extreme = angle
+            return False
+        self.extreme = max(self.extreme, angle)
+        self.flexes[-1] = max(self.flexes[-1], angle)
+        completed = False
+        if not self.counted and self.low is not None and angle - self.low >= self.threshold():
+            self.counted = completed = True
+            self.swings.append(angle - self.low)
+            self.reps.append({"t": round(t, 3), "point_deg": round(NEUTRAL_DEG - self.low, 1)})
+        if self.extreme - angle >= TURN_DEG:  # the flex is confirmed: heading down again
+            self.falling, self.before, self.extreme = True, self.extreme, angle
+        return completed
+
+    def range_of_motion(self) -> dict[str, float]:
+        """Peak plantarflexion and dorsiflexion reached, in degrees from neutral."""
+        points = list(self.points)
+        held = self.falling and self.extreme is not None and self.flexes
+        if held and self.flexes[-1] - self.extreme >= TURN_DEG:
+            points.append(self.extreme)  # a point held at the very end
+        plantar = max((NEUTRAL_DEG - a for a in points), default=0.0)
+        dorsi = max((a - NEUTRAL_DEG for a in self.flexes), default=0.0)
+        return {"plantarflexion": round(plantar, 1), "dorsiflexion": round(dorsi, 1)}
+
+
+class ToePoints(FootExercise):
+    """Streaming analyser for toe points, for a camera at the person's side."""
+
+    exercise = "toe-points"
+    view = "side"
+
+    def __init__(self, *, side: Side | None = None) -> None:
+        super().__init__(side=side)
+        self.ankles = {s: _Ankle() for s in SIDES}
+
+    def activity(self, side: Side) -> float:
+        return self.ankles[side].movement
+
+    def _angle(self, frame: Frame, side: Side) -> float | None:
+        _hip, knee, ankle, heel, toe, _shoulder = leg(side)
+        need = (knee, ankle, heel, toe)
+        # From the side, the far foot is partly hidden: MediaPipe still places it well, with a
+        # lower visibility, so a lower bar than the default.
+        seen = FAR_SIDE_VISIBILITY
+        points = world_leg(frame, side, need=need, min_visibility=seen) or image_leg(
+            frame, side, need=need, min_visibility=seen
+        )
+        if points is None:
+            return None
+        return angle_deg(points.ankle - points.knee, points.toe - points.heel)
+
+    def update(self, frame: Frame) -> Feedback:
+        self.begin(frame)
+        events: list[str] = []
+        usable = False
+        for s in SIDES:
+            angle = self._angle(frame, s)
+            if angle is None or angle != angle:
+                continue
+            usable = True
+            reps = self.ankles[s].update(frame.t, angle)
+            if reps and s == self.side:
+                events.extend(["rep"] * reps)
+        hint = self.hint(frame.t, usable)
+        ankle = self.ankles[self.side]
+        return Feedback(
+            t=frame.t,
+            side=self.side,
+            counts={"reps": len(ankle.reps), **ankle.range_of_motion()},
+            events=tuple(events),
+            value=None if ankle.angle is None else round(NEUTRAL_DEG - ankle.angle, 1),
+            hint=hint,
+        )
+
+    def result(self) -> dict[str, Any]:
+        for each in self.ankles.values():
+            each.flush()
+        ankle = self.ankles[self.side]
+        return self.summary(
+            reps=len(ankle.reps),
+            range_of_motion_deg=ankle.range_of_motion(),
+            events=ankle.reps,
+        )
