@@ -44,6 +44,8 @@ SETTLE_SMOOTH_S = 0.08  # smoothing when a run's count is settled
 SETTLE_MIN_RADIUS = 0.5  # of the median whitened radius: nearer the centre, no angle
 SETTLE_MIN_SPEED = 0.3  # of the typical (75th percentile) speed: slower is at rest
 SETTLE_MARGIN_S = 0.5
+MIN_RUN_CIRCLES = 1.0  # a run must show circling for at least this many circles' time
+MIN_RUN_S = 1.2  # ... and this long
 SETTLE_BRIDGE_S = 1.0  # lost frames longer than this are not bridged
 MAX_RATE_CHANGE = 1.6  # circling on changes its rate by less than this factor
 BRIDGE_S = 0.8  # an unclear stretch this short is taken as circling on at the same rate
@@ -255,6 +257,9 @@ class _Loop:
         hz = run.sign * float(np.median(run.rates)) if run.rates else 0.0
         turns = run.sign * settled_turns(times[inside], np.array(self.history_p)[inside], hz)
         settled = max(0, math.floor(turns + SLACK_TURNS))
+        lasted = (run.last_t or run.start_t) - run.start_t
+        if hz == 0 or lasted < max(MIN_RUN_CIRCLES / abs(hz), MIN_RUN_S):
+            settled = 0  # too brief to be circles: a lift, a kick, a stumble
         if settled > run.done:
             self.counts[run.name] += settled - run.done
             self.events.extend(
