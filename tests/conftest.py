@@ -104,18 +104,10 @@ class CliResult:
 
 
 @pytest.fixture
-def cli(
-    db_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-):
-    """Run `crampcoach ARGS...` in-process against `db_url`; returns code, stdout, stderr."""
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run `crampcoach ARGS...` in-process with this environment; returns code, stdout,
+    stderr. For commands that touch no database (see `cli` for those that do)."""
     from crampcoach.cli import main
-
-    monkeypatch.setenv("CRAMPCOACH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CRAMPCOACH_DATABASE_URL", db_url)
-    monkeypatch.setenv("TZ", "Europe/Amsterdam")
 
     def run(*args: str) -> CliResult:
         capsys.readouterr()
@@ -128,3 +120,17 @@ def cli(
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def cli(
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    run_cli: Callable[..., CliResult],
+) -> Callable[..., CliResult]:
+    """Run `crampcoach ARGS...` in-process against `db_url`; returns code, stdout, stderr."""
+    monkeypatch.setenv("CRAMPCOACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CRAMPCOACH_DATABASE_URL", db_url)
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    return run_cli

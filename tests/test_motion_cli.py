@@ -5,39 +5,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from crampcoach.cli import main
+from conftest import CliResult
 from crampcoach.fixtures.motion import generate
 from crampcoach.motion.track import track_lines
 
 # Without the camera extra a file that may be a video cannot be opened: that is said too.
 VIDEO_REFUSAL = "not a video" if importlib.util.find_spec("cv2") else "camera"
-
-
-@dataclass
-class Ran:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]):
-    def invoke(*args: str) -> Ran:
-        capsys.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 0
-        captured = capsys.readouterr()
-        return Ran(code, captured.out, captured.err)
-
-    return invoke
 
 
 def _write(path: Path, exercise: str, seed: int, **overrides: object) -> Path:
@@ -46,7 +23,7 @@ def _write(path: Path, exercise: str, seed: int, **overrides: object) -> Path:
     return path
 
 
-def _refused(ran: Ran, *fragments: str) -> None:
+def _refused(ran: CliResult, *fragments: str) -> None:
     assert ran.code == 2, (ran.code, ran.out, ran.err)
     lines = ran.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("crampcoach: error: "), ran.err
@@ -65,10 +42,10 @@ def _refused(ran: Ran, *fragments: str) -> None:
     ],
 )
 def test_json_is_one_object_with_the_promised_keys(
-    run, tmp_path: Path, exercise: str, keys: set[str]
+    run_cli, tmp_path: Path, exercise: str, keys: set[str]
 ) -> None:
     track = _write(tmp_path / "t.jsonl", exercise, seed=3, clean=True)
-    ran = run("analyze", str(track), "--exercise", exercise, "--json")
+    ran = run_cli("analyze", str(track), "--exercise", exercise, "--json")
     assert ran.code == 0, ran.err
     (line,) = ran.out.strip().splitlines()
     result = json.loads(line)
@@ -82,27 +59,27 @@ def test_json_is_one_object_with_the_promised_keys(
         assert set(result["range_of_motion_deg"]) == {"plantarflexion", "dorsiflexion"}
 
 
-def test_the_summary_and_the_plot(run, tmp_path: Path) -> None:
+def test_the_summary_and_the_plot(run_cli, tmp_path: Path) -> None:
     track = _write(tmp_path / "circles.jsonl", "ankle-circles", seed=5, clean=True)
     plot = tmp_path / "circles.png"
-    ran = run("analyze", str(track), "-e", "ankle-circles", "--plot", str(plot))
+    ran = run_cli("analyze", str(track), "-e", "ankle-circles", "--plot", str(plot))
     assert ran.code == 0, ran.err
     assert "clockwise" in ran.out and f"plot: {plot}" in ran.out
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_a_side_can_be_given(run, tmp_path: Path) -> None:
+def test_a_side_can_be_given(run_cli, tmp_path: Path) -> None:
     track = _write(tmp_path / "t.jsonl", "toe-points", seed=2, clean=True)
     for side in ("left", "right"):
-        ran = run("analyze", str(track), "-e", "toe-points", "--side", side, "--json")
+        ran = run_cli("analyze", str(track), "-e", "toe-points", "--side", side, "--json")
         assert ran.code == 0 and json.loads(ran.out)["side"] == side
 
 
-def test_the_wrong_view_is_named(run, tmp_path: Path) -> None:
+def test_the_wrong_view_is_named(run_cli, tmp_path: Path) -> None:
     side_on = _write(tmp_path / "side.jsonl", "toe-points", seed=1, clean=True)
-    _refused(run("analyze", str(side_on), "-e", "ankle-circles"), "for ankle circles, face")
+    _refused(run_cli("analyze", str(side_on), "-e", "ankle-circles"), "for ankle circles, face")
     facing = _write(tmp_path / "front.jsonl", "ankle-circles", seed=1, clean=True)
-    _refused(run("analyze", str(facing), "-e", "childs-pose"), "for childs pose", "side-on")
+    _refused(run_cli("analyze", str(facing), "-e", "childs-pose"), "for childs pose", "side-on")
 
 
 def _frame(landmarks: int = 33, **extra: object) -> str:
@@ -124,11 +101,11 @@ def _frame(landmarks: int = 33, **extra: object) -> str:
     ],
 )
 def test_bad_files_are_refused_in_one_line(
-    run, tmp_path: Path, name: str, content: bytes, fragments: tuple[str, ...]
+    run_cli, tmp_path: Path, name: str, content: bytes, fragments: tuple[str, ...]
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    ran = run("analyze", str(path), "-e", "toe-points", "--json")
+    ran = run_cli("analyze", str(path), "-e", "toe-points", "--json")
     if name == "backwards.jsonl":  # two frames at the same time are fine, not an error
         assert ran.code in (0, 2) and "Traceback" not in ran.err
         return
@@ -136,9 +113,9 @@ def test_bad_files_are_refused_in_one_line(
     assert ran.out == ""
 
 
-def test_missing_paths_folders_and_unknown_exercises(run, tmp_path: Path) -> None:
-    _refused(run("analyze", str(tmp_path / "nope.mp4"), "-e", "toe-points"), "nope.mp4")
-    _refused(run("analyze", str(tmp_path), "-e", "toe-points"), str(tmp_path))
+def test_missing_paths_folders_and_unknown_exercises(run_cli, tmp_path: Path) -> None:
+    _refused(run_cli("analyze", str(tmp_path / "nope.mp4"), "-e", "toe-points"), "nope.mp4")
+    _refused(run_cli("analyze", str(tmp_path), "-e", "toe-points"), str(tmp_path))
     track = _write(tmp_path / "t.jsonl", "toe-points", seed=1, clean=True)
-    ran = run("analyze", str(track), "-e", "jumping-jacks")
+    ran = run_cli("analyze", str(track), "-e", "jumping-jacks")
     assert ran.code == 2 and "jumping-jacks" in ran.err and "Traceback" not in ran.err

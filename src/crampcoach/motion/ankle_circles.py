@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from crampcoach.motion.exercise import FootExercise
 from crampcoach.motion.feedback import Feedback
 from crampcoach.motion.filters import Ema, Median3, wrap_angle
-from crampcoach.motion.foot_exercise import FootExercise
 from crampcoach.motion.landmarks import SIDES, Side, leg
 from crampcoach.motion.points import image_leg
 from crampcoach.motion.track import Frame
@@ -211,14 +211,20 @@ class _Loop:
         self.hz = 0.0
         self.followed_t: float | None = None  # the last point whose turning counted
         self.energy = 0.0
-        self.counts = {"clockwise": 0, "counterclockwise": 0}
-        self.events: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []  # one per counted circle
         self.turning = 0.0  # recent signed angular speed (rad/s), for live feedback
         self.judged_t: float | None = None
         self.lift = Ema(0.5)
         self.scale = 1.0  # the shank's length, image units
         self.history_t: list[float] = []  # every point, to settle each run's count
         self.history_p: list[np.ndarray] = []
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            name: sum(e["direction"] == name for e in self.events)
+            for name in ("clockwise", "counterclockwise")
+        }
 
     def update(self, t: float, toe: np.ndarray, knee: np.ndarray, shank: float) -> list[str]:
         dt = 0.0 if self.last_t is None else t - self.last_t
@@ -261,12 +267,10 @@ class _Loop:
         if hz == 0 or lasted < max(MIN_RUN_CIRCLES / abs(hz), MIN_RUN_S):
             settled = 0  # too brief to be circles: a lift, a kick, a stumble
         if settled > run.done:
-            self.counts[run.name] += settled - run.done
             self.events.extend(
                 {"t": round(end_t, 3), "direction": run.name} for _ in range(settled - run.done)
             )
-        elif settled < run.done:
-            self.counts[run.name] -= run.done - settled
+        elif settled < run.done:  # the run's own circles are the last of their direction
             for _ in range(run.done - settled):
                 last = max(i for i, e in enumerate(self.events) if e["direction"] == run.name)
                 del self.events[last]
@@ -334,7 +338,6 @@ class _Loop:
         self.run.rates.append(abs(hz))
         added = self.run.update(self.theta, t)
         for _ in range(added):
-            self.counts[self.run.name] += 1
             self.events.append({"t": round(t, 3), "direction": self.run.name})
         return [self.run.name] * added
 

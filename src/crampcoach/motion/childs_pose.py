@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from crampcoach.motion.feedback import HINT_NO_PERSON, Feedback, VisibilityWatch
+from crampcoach.motion.exercise import Exercise
+from crampcoach.motion.feedback import HINT_NO_PERSON, Feedback
 from crampcoach.motion.filters import Median3
 from crampcoach.motion.landmarks import (
     LEFT_ANKLE,
@@ -33,7 +34,6 @@ from crampcoach.motion.landmarks import (
 )
 from crampcoach.motion.points import MIN_VISIBILITY, angle_deg
 from crampcoach.motion.track import Frame
-from crampcoach.motion.view import ViewCheck
 
 KNEE_FOLDED_DEG = 75.0  # hip-knee-ankle angle at most this
 HIPS_TO_HEELS = 0.85  # hip-to-ankle distance at most this many thigh lengths
@@ -98,19 +98,17 @@ def in_pose(measures: dict[str, float]) -> bool:
     )
 
 
-class ChildsPose:
+class ChildsPose(Exercise):
     """Streaming analyser for child's pose, for a camera at the person's side."""
 
     exercise = "childs-pose"
     view = "side"
+    unseen_hint = HINT_NO_PERSON
 
     def __init__(self, *, side: str | None = None) -> None:
         del side  # both sides are used; the better-seen one each frame
+        super().__init__()
         self.median = Median3()
-        self.watch = VisibilityWatch(HINT_NO_PERSON)
-        self.views = ViewCheck(self.view)
-        self.first_t: float | None = None
-        self.last_t: float | None = None
         self.held = False
         self.change_since: float | None = None  # when the frames began to disagree
         self.hold_start: float | None = None
@@ -126,21 +124,17 @@ class ChildsPose:
 
     def update(self, frame: Frame) -> Feedback:
         t = frame.t
-        if self.first_t is None:
-            self.first_t = t
         if self.last_t is not None and t - self.last_t > GAP_S:
             self._end_hold(self.last_t)
             self.median.reset()
-        self.last_t = t
-        self.views.update(frame)
+        self.begin(frame)
         events: list[str] = []
         measures = pose_measures(frame)
-        hint = self.watch.seen(t, measures is not None)
+        hint = self.hint(t, measures is not None)
         if measures is not None:
             smoothed = self.median(np.array([measures[k] for k in _KEYS]))
             now_in = in_pose(dict(zip(_KEYS, smoothed, strict=True)))
             self._step(t, now_in, float(smoothed[3]), events)
-        hint = hint or self.views.hint()
         return Feedback(
             t=t,
             side=None,
@@ -183,18 +177,13 @@ class ChildsPose:
         if self.held and self.hold_start is not None and self.last_t is not None:
             holds.append((self.hold_start, self.last_t))
         breathing, reason = breathing_rate(self.samples, holds)
-        return {
-            "exercise": self.exercise,
-            "duration_s": round((self.last_t or 0.0) - (self.first_t or 0.0), 3),
-            "hold_s": round(sum(end - start for start, end in holds), 1),
-            "holds": [{"start_s": round(a, 2), "end_s": round(b, 2)} for a, b in holds],
-            "longest_hold_s": round(max((b - a for a, b in holds), default=0.0), 1),
-            "breaths_per_min": breathing,
-            "breathing_note": reason,
-            "frames": self.watch.frames,
-            "frames_used": self.watch.usable,
-            "view": self.views.summary(),
-        }
+        return self.summary(
+            hold_s=round(sum(end - start for start, end in holds), 1),
+            holds=[{"start_s": round(a, 2), "end_s": round(b, 2)} for a, b in holds],
+            longest_hold_s=round(max((b - a for a, b in holds), default=0.0), 1),
+            breaths_per_min=breathing,
+            breathing_note=reason,
+        )
 
 
 _KEYS = ("knee_deg", "hips_to_heels", "torso_up_deg", "rise")

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from crampcoach.motion.landmarks import Side
 from crampcoach.motion.track import Frame
+from crampcoach.motion.view import View, ViewCheck
 
 HINT_NO_FEET = "I can't see your feet"
 HINT_NO_PERSON = "I can't see you"
@@ -24,6 +25,8 @@ class Feedback:
 
 class Analyser(Protocol):
     exercise: str
+    view: View
+    views: ViewCheck
 
     def update(self, frame: Frame) -> Feedback: ...
 

@@ -74,12 +74,10 @@ def _check(result: dict[str, Any], exercise: str, analyser: Analyser, origin: st
     frames = result.get("frames", 0)
     if frames == 0:
         raise AnalysisError(f"{origin}: no frames to analyse")
-    view = result.get("view", {})
-    seen = sum(view.values())
-    wanted = getattr(analyser, "view", "front")
-    if seen == 0 and result.get("frames_used", 0) == 0:
+    wanted = analyser.view
+    if sum(result["view"].values()) == 0 and result.get("frames_used", 0) == 0:
         raise AnalysisError(f"{origin}: no person found; {VIEW_ADVICE[wanted]}")
-    if seen and view.get(wanted, 0) < seen / 3:
+    if analyser.views.mostly_wrong():
         raise AnalysisError(f"{origin}: for {name}, {VIEW_ADVICE[wanted]}")
     if result.get("frames_used", 0) < MIN_USED_SHARE * frames:
         part = "your feet" if exercise != "childs-pose" else "your body"

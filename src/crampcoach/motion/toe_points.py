@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from crampcoach.motion.exercise import FootExercise
 from crampcoach.motion.feedback import Feedback
 from crampcoach.motion.filters import Median3
-from crampcoach.motion.foot_exercise import FootExercise
 from crampcoach.motion.landmarks import SIDES, Side, leg
 from crampcoach.motion.points import angle_deg, image_leg, world_leg
 from crampcoach.motion.track import Frame

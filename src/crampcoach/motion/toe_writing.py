@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from crampcoach.motion.exercise import FootExercise
 from crampcoach.motion.feedback import Feedback
 from crampcoach.motion.filters import Ema, Median3
-from crampcoach.motion.foot_exercise import FootExercise
 from crampcoach.motion.landmarks import SIDES, Side, leg
 from crampcoach.motion.points import image_leg, world_leg
 from crampcoach.motion.track import Frame
