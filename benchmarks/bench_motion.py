@@ -10,8 +10,9 @@ tests use. Prints one table per exercise, the goals of issue 5, and for ankle ci
 same figures by how far the toe's circle stands above the jitter (radius / jitter, in
 pixels), because a circle smaller than the jitter cannot be counted by anyone. Exits 1
 when a goal is missed. `--jitter-px` holds the landmark jitter at one value (the
-generator draws 1-6 px; MediaPipe's own foot landmarks on a still person in the real
-footage jitter by about 0.3 px at 1280x720, measured with `crampcoach track`).
+generator draws 1-6 px for a body 480 px long on screen, in proportion to its size, and
+sometimes 1.5-2.5 times that; MediaPipe's own foot landmarks on a still person in the
+real footage jitter by about 0.3 px at 1280x720, measured with `crampcoach track`).
 """
 
 from __future__ import annotations

@@ -446,9 +446,15 @@ def test_with_a_password_the_app_asks_for_it(browser: Browser, tmp_path: Path) -
 
 
 # -- screenshots for a person to look at -----------------------------------------------
+WIDER_THAN_WINDOW = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth)
+  .map(e => `${e.tagName.toLowerCase()}.${e.className} "${(e.innerText || '').slice(0, 40)}"`)"""
+
+
 def _shoot(page: Page, name: str, size: str, *, full_page: bool = True) -> Path:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{name} scrolls sideways by {overflow} px at {size} size"
+    wide = page.evaluate(WIDER_THAN_WINDOW) if overflow > 0 else []
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow} px at {size} size: {wide}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}-{size}.png"
     page.screenshot(path=str(path), full_page=full_page)

@@ -7,9 +7,9 @@ says whether the toe is circling (one turning clearly above the rest, not a line
 toe moving) and at what rate; the phase of that turning is followed from moment to
 moment, across lost frames at the rate found. A run of circles one way is counted live:
 the k-th once the run has turned k - SLACK_TURNS turns. When the run ends (a pause, a
-change of direction, the end of the track) its count is settled on the whole of its
-path (`settled_turns`), so where a set starts and ends is judged once, with the path
-after it known. An unfinished last circle is not counted.
+change of direction) its count is settled on its path (`circle_sets`), and at the end
+of the track every count is settled on the whole path, so where a set starts and ends is
+judged once, with the path after it known. An unfinished last circle is not counted.
 
 Direction (ARCHITECTURE.md): the person's clockwise (toes up, then to their right, down,
 left) appears counterclockwise in the raw camera image: the angle atan2(-y, x) increases.
@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from crampcoach.motion.circle_sets import SLACK_TURNS, circle_sets
 from crampcoach.motion.exercise import FootExercise
 from crampcoach.motion.feedback import Feedback
 from crampcoach.motion.filters import Ema, Median3, wrap_angle
@@ -36,17 +37,10 @@ LAG_S = 1.2  # path known after a point before it is judged
 BEFORE_S = 1.2  # ... and before it
 SMOOTH_S = 0.06  # Gaussian smoothing of the path (sigma)
 MIN_LOOP = 0.02  # shank lengths (about 1 cm): a smaller loop is not a circle
-SLACK_TURNS = 0.15  # a circle counts when this close to complete
 DECIDE_TURNS = 0.25  # turning this far one way sets a run's direction
 REVERSE_TURNS = 0.5  # turning back this far starts a run the other way
 RESET_S = 2.0  # not circling this long: what turned before no longer counts
-SETTLE_SMOOTH_S = 0.08  # smoothing when a run's count is settled
-SETTLE_MIN_RADIUS = 0.5  # of the median whitened radius: nearer the centre, no angle
-SETTLE_MIN_SPEED = 0.3  # of the typical (75th percentile) speed: slower is at rest
-SETTLE_MARGIN_S = 0.5
-MIN_RUN_CIRCLES = 1.0  # a run must show circling for at least this many circles' time
-MIN_RUN_S = 1.2  # ... and this long
-SETTLE_BRIDGE_S = 1.0  # lost frames longer than this are not bridged
+SETTLE_MARGIN_S = 2.0  # a run's count is settled on its path and this much around it
 MAX_RATE_CHANGE = 1.6  # circling on changes its rate by less than this factor
 BRIDGE_S = 0.8  # an unclear stretch this short is taken as circling on at the same rate
 START_FACTOR = 3.2  # to start, the turning must stand this far above the local spectrum
@@ -149,51 +143,6 @@ class _Run:
         return self.sign != 0 and self.furthest - self.progress(theta) >= REVERSE_TURNS
 
 
-def settled_turns(times: np.ndarray, points: np.ndarray, hz: float) -> float:
-    """The signed turns of a whole stretch of path (+ for the person's clockwise) that
-    circles about `hz` times a second: smoothed, the toe at rest before and after left
-    out, whitened around the centre of the stretch's middle part, points near the centre
-    left out (the toe on its way out or back), and across lost frames `hz` assumed. With
-    one centre for the stretch, jitter does not add up: only the ends are in doubt, by
-    much less than a turn. (A leg that drifts by more than the circles' size defeats it.)"""
-    if len(times) < 8 or hz == 0:
-        return 0.0
-    gaps = times[:, None] - times[None, :]
-    weights = np.exp(-0.5 * (gaps / SETTLE_SMOOTH_S) ** 2)
-    smooth = (weights / weights.sum(axis=1, keepdims=True)) @ points
-    # Leave out the toe at rest before and after: slower than a share of the circling.
-    speed = np.linalg.norm(np.gradient(smooth, times, axis=0), axis=1)
-    moving = np.flatnonzero(speed >= SETTLE_MIN_SPEED * float(np.percentile(speed, 75)))
-    if len(moving) < 8:
-        return 0.0
-    cut = slice(moving[0], moving[-1] + 1)
-    times, smooth = times[cut], smooth[cut]
-    # The centre and spread come from the middle of the stretch: only its ends, where the
-    # toe comes and goes, are in doubt.
-    span = times[-1] - times[0]
-    core = (times >= times[0] + 0.15 * span) & (times <= times[-1] - 0.15 * span)
-    core = core if core.sum() >= 8 else np.ones(len(times), dtype=bool)
-    centre = smooth[core].mean(axis=0)
-    around = smooth[core] - centre
-    values, vectors = np.linalg.eigh(around.T @ around / len(around))
-    values = np.maximum(values, 0.0) + 1e-12
-    white = (smooth - centre) @ (vectors @ np.diag(values**-0.5) @ vectors.T).T
-    radii = np.linalg.norm(white, axis=1)
-    kept = np.flatnonzero(radii >= SETTLE_MIN_RADIUS * float(np.median(radii)))
-    if len(kept) < 4:
-        return 0.0
-    t, angles = times[kept], np.arctan2(-white[kept, 1], white[kept, 0])
-    raw = np.angle(np.exp(1j * np.diff(angles)))
-    spans = np.maximum(np.diff(t), 1e-6)
-    rate = FULL_TURN * hz
-    frame = float(np.median(np.diff(times)))
-    # Only across lost frames (no points at all) is the turning assumed to go on.
-    lost = (np.diff(kept) == 1) & (spans > 1.5 * frame) & (spans <= SETTLE_BRIDGE_S)
-    expected = np.where(lost, rate * spans, 0.0)
-    steps = expected + np.angle(np.exp(1j * (raw - expected)))
-    return float(steps.sum()) / FULL_TURN
-
-
 class _Loop:
     """The turning of one foot's toe tip."""
 
@@ -249,23 +198,18 @@ class _Loop:
         events = self._judge(now=math.inf)
         self._close(self.run, self.run.last_t)
         self.run = _Run(self.theta)
+        self.settle()
         return events
 
     def _close(self, run: _Run, end_t: float | None) -> None:
-        """Settle a finished run's count on its whole path; correct the live count."""
+        """Settle a finished run's count on its whole path (`circle_sets` around it);
+        correct the live count."""
         if run.sign == 0 or run.start_t is None or end_t is None:
             return
         times = np.array(self.history_t)
-        # A run that began or ended by turning back is cut exactly at the turning point.
-        start = run.start_t - (0.0 if run.from_turn else SETTLE_MARGIN_S)
-        end = end_t + (0.0 if run.turned else SETTLE_MARGIN_S)
-        inside = (times >= start) & (times <= end)
-        hz = run.sign * float(np.median(run.rates)) if run.rates else 0.0
-        turns = run.sign * settled_turns(times[inside], np.array(self.history_p)[inside], hz)
-        settled = max(0, math.floor(turns + SLACK_TURNS))
-        lasted = (run.last_t or run.start_t) - run.start_t
-        if hz == 0 or lasted < max(MIN_RUN_CIRCLES / abs(hz), MIN_RUN_S):
-            settled = 0  # too brief to be circles: a lift, a kick, a stumble
+        inside = (times >= run.start_t - SETTLE_MARGIN_S) & (times <= end_t + SETTLE_MARGIN_S)
+        sets = circle_sets(times[inside], np.array(self.history_p)[inside])
+        settled = sum(s.full_circles for s in sets if s.direction == run.name)
         if settled > run.done:
             self.events.extend(
                 {"t": round(end_t, 3), "direction": run.name} for _ in range(settled - run.done)
@@ -275,6 +219,14 @@ class _Loop:
                 last = max(i for i, e in enumerate(self.events) if e["direction"] == run.name)
                 del self.events[last]
         run.done = settled
+
+    def settle(self) -> None:
+        """The final count, from the whole path: every set found on it (the live count was
+        only the best guess while the path after each moment was unknown)."""
+        sets = circle_sets(np.array(self.history_t), np.array(self.history_p))
+        self.events = [
+            {"t": round(t, 3), "direction": s.direction} for s in sets for t in s.circle_ends
+        ]
 
     def _judge(self, now: float) -> list[str]:
         events: list[str] = []
