@@ -100,7 +100,7 @@ class _Window:
 class _Run:
     """Circles in one direction, counted live from where the turning began: the k-th
     counts once the turning reaches k - SLACK_TURNS turns. When the run ends, its count
-    is settled on the whole of its path (see `settled_turns`)."""
+    is settled on its path (see `circle_sets`)."""
 
     def __init__(self, anchor: float, start_t: float | None = None) -> None:
         self.anchor = anchor
@@ -193,7 +193,7 @@ class _Loop:
         return self._judge(now=t)
 
     def flush(self) -> list[str]:
-        """Judge the points still waiting for their lag and settle the last run (at the
+        """Judge the points still waiting for their lag and settle every count (at the
         end of a track)."""
         events = self._judge(now=math.inf)
         self._close(self.run, self.run.last_t)
