@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from crampcoach.motion.circle_sets import SLACK_TURNS, circle_sets
+from crampcoach.motion.circle_sets import FULL_TURN, SLACK_TURNS, circle_sets
 from crampcoach.motion.exercise import FootExercise
 from crampcoach.motion.feedback import Feedback
 from crampcoach.motion.filters import Ema, Median3, wrap_angle
@@ -32,7 +32,6 @@ from crampcoach.motion.landmarks import SIDES, Side, leg
 from crampcoach.motion.points import image_leg
 from crampcoach.motion.track import Frame
 
-FULL_TURN = 2 * math.pi
 LAG_S = 1.2  # path known after a point before it is judged
 BEFORE_S = 1.2  # ... and before it
 SMOOTH_S = 0.06  # Gaussian smoothing of the path (sigma)
@@ -108,9 +107,6 @@ class _Run:
         self.done = 0
         self.furthest = 0.0
         self.start_t = start_t  # its first circling moment
-        self.from_turn = start_t is not None  # began where a run the other way turned back
-        self.turned = False  # ended by turning back
-        self.rates: list[float] = []  # circles a second while it circled
         self.furthest_t = start_t
         self.last_t = start_t
 
@@ -196,7 +192,6 @@ class _Loop:
         """Judge the points still waiting for their lag and settle every count (at the
         end of a track)."""
         events = self._judge(now=math.inf)
-        self._close(self.run, self.run.last_t)
         self.run = _Run(self.theta)
         self.settle()
         return events
@@ -283,11 +278,9 @@ class _Loop:
             self.turning = 0.7 * self.turning + 0.3 * (step / dt)
         if self.run.turned_back(self.theta):  # the other way now, from the turning point
             old = self.run
-            old.turned = True
             self._close(old, old.furthest_t)
             turning_point = old.anchor + old.sign * old.furthest * FULL_TURN
             self.run = _Run(turning_point, start_t=old.furthest_t)
-        self.run.rates.append(abs(hz))
         added = self.run.update(self.theta, t)
         for _ in range(added):
             self.events.append({"t": round(t, 3), "direction": self.run.name})

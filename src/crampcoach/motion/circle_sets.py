@@ -93,9 +93,12 @@ def to_grid(times: np.ndarray, points: np.ndarray) -> Grid:
     t = times[0] + step * np.arange(n)
     x = np.interp(t, times, points[:, 0])
     y = np.interp(t, times, points[:, 1])
-    nearest = np.abs(times[np.clip(np.searchsorted(times, t), 0, len(times) - 1)] - t)
-    before = np.abs(times[np.clip(np.searchsorted(times, t) - 1, 0, len(times) - 1)] - t)
-    valid = np.minimum(nearest, before) <= 0.6 * step
+    after = np.searchsorted(times, t)
+    nearest = np.minimum(
+        np.abs(times[np.clip(after, 0, len(times) - 1)] - t),
+        np.abs(times[np.clip(after - 1, 0, len(times) - 1)] - t),
+    )
+    valid = nearest <= 0.6 * step
     return Grid(t, x - 1j * y, valid)
 
 
@@ -259,8 +262,8 @@ def circle_sets(times: np.ndarray, points: np.ndarray) -> list[CircleSet]:
         turned = np.cumsum(steps) * np.sign(hz)  # turns so far, its own way
         total = float(turned[-1]) if len(turned) else 0.0
         ends = [
-            float(grid.t[start + 1 + int(np.argmax(turned >= k - SLACK_TURNS))])
-            for k in range(1, count_full(total) + 1)
+            float(grid.t[start + 1 + int(np.argmax(turned >= n - SLACK_TURNS))])
+            for n in range(1, count_full(total) + 1)
         ]
         start_t, end_t = float(grid.t[start]), float(grid.t[end])
         out.append(CircleSet(start_t, end_t, hz, total * float(np.sign(hz)), tuple(ends)))
