@@ -97,3 +97,22 @@ def test_count_full_keeps_a_small_slack() -> None:
     assert count_full(2.9) == 3
     assert count_full(2.6) == 2
     assert count_full(-1.0) == 0
+
+
+def test_a_flat_ellipse_is_counted() -> None:
+    # A circle seen from a high camera with the leg helping the toe up and down looks like
+    # an ellipse five times as long as it is wide; its way shows only over the whole set.
+    t, points = _path(10, ratio=0.2, tilt=0.3, noise=0.15, seed=4)
+    assert _counts(t, points) == {"clockwise": 10, "counterclockwise": 0}
+
+
+def test_a_line_as_large_at_the_same_rate_is_not_circling() -> None:
+    t, points = _path(10, ratio=0.0, tilt=0.3, noise=0.15, seed=4)
+    assert _counts(t, points) == {"clockwise": 0, "counterclockwise": 0}
+
+
+def test_a_toe_swaying_less_than_the_smallest_circle_is_still() -> None:
+    t, points = _path(10, noise=0.0)
+    small = points * 0.01
+    assert sum(s.full_circles for s in circle_sets(t, small, min_radius=0.05)) == 0
+    assert sum(s.full_circles for s in circle_sets(t, small)) == 10

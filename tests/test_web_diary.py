@@ -262,3 +262,12 @@ def test_the_profile_api_validates_everything_before_saving(client: TestClient) 
     saved = client.put("/api/profile", json={"bedtime": "23:00", "default_leg": "right"})
     assert saved.status_code == 200
     assert saved.json()["bedtime"] == "23:00" and saved.json()["effective"]["leg"] == "right"
+
+
+def test_a_severe_cramp_offers_the_red_flag_questions(client: TestClient) -> None:
+    token = _csrf(client)
+    client.post("/diary", data={**_form(severity="9"), "csrf_token": token})
+    page = client.get("/diary")
+    assert 'id="screening-offer"' in page.text and 'href="/screening"' in page.text
+    client.post("/diary", data={**_form(severity="4"), "csrf_token": token})
+    assert 'id="screening-offer"' not in client.get("/diary").text

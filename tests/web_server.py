@@ -94,24 +94,27 @@ def running_server(
     host: str = LOOPBACK,
     password: str | None = None,
     timeout: float = 30,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """`crampcoach serve --host HOST --port FREE` until the block ends. Connections are
-    made to 127.0.0.1 only, also when the server binds a wider address."""
+    made to 127.0.0.1 only, also when the server binds a wider address. `env` adds to
+    (or overrides) the server's environment."""
     data_dir.mkdir(parents=True, exist_ok=True)
     extra = {"CRAMPCOACH_PASSWORD": password} if password is not None else {}
-    env = server_env(data_dir, **extra)
+    extra.update(env or {})
+    server_environment = server_env(data_dir, **extra)
     port = free_port(host if host != "0.0.0.0" else "")
     log = data_dir / f"serve-{port}.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "crampcoach", "serve", "--host", host, "--port", str(port)],
-            env=env,
+            env=server_environment,
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
     url = f"http://{LOOPBACK}:{port}/"
     try:
         _wait_healthy(url, process, log, timeout)
-        yield Server(url=url, process=process, data_dir=data_dir, env=env, log=log)
+        yield Server(url=url, process=process, data_dir=data_dir, env=server_environment, log=log)
     finally:
         stop(process)

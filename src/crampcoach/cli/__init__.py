@@ -11,7 +11,10 @@ from crampcoach.cli import (
     analyze_cmd,
     coach_cmd,
     diary_cmd,
+    insights_cmd,
+    report_cmd,
     routines_cmd,
+    safety_cmd,
     serve_cmd,
     track_cmd,
 )
@@ -30,7 +33,17 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-for module in (routines_cmd, coach_cmd, diary_cmd, serve_cmd, track_cmd, analyze_cmd):
+for module in (
+    routines_cmd,
+    coach_cmd,
+    diary_cmd,
+    insights_cmd,
+    safety_cmd,
+    report_cmd,
+    serve_cmd,
+    track_cmd,
+    analyze_cmd,
+):
     module.register(app)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import NoReturn
 
 import typer
 
+from crampcoach.errors import DiaryError
 from crampcoach.settings import Settings
 
 
@@ -22,3 +24,13 @@ def settings_from(ctx: typer.Context) -> Settings:
     if not isinstance(root.obj, Settings):
         root.obj = Settings()
     return root.obj
+
+
+def parse_night(text: str | None, option: str) -> date | None:
+    """A night given on the command line (YYYY-MM-DD), or None when not given."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DiaryError(f"{option}: not a date, use YYYY-MM-DD (got {text!r})") from None

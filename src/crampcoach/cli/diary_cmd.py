@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import typer
 from rich.console import Console
 
 from crampcoach.cli import exchange_cmd, profile_cmd
-from crampcoach.cli.context import settings_from
+from crampcoach.cli.context import parse_night, settings_from
 from crampcoach.cli.diary_format import nights_table, one_line
 from crampcoach.diary.models import HELPED, LEGS, PLACES
-from crampcoach.errors import DiaryError, UserError
+from crampcoach.errors import UserError
+from crampcoach.safety import should_offer_screening
 from crampcoach.services import diary
 from crampcoach.services.storage import store_for
 
@@ -33,15 +33,6 @@ def _expand(answer: str, choices: tuple[str, ...]) -> str:
 
 def _list(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
-
-
-def _date(text: str | None, field: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise DiaryError(f"{field}: not a date, use YYYY-MM-DD (got {text!r})") from None
 
 
 def _at(at: str | None, rest: list[str] | None) -> str | None:
@@ -110,6 +101,11 @@ def register(app: typer.Typer) -> None:
             notes=notes,
         )
         print(f"saved {one_line(episode)}")
+        if should_offer_screening(episode):
+            print(
+                "That was a severe or long cramp. A few questions can tell whether to see a"
+                " doctor: crampcoach screen"
+            )
 
     group = typer.Typer(
         help="The cramp diary: recent nights, edit, delete, undo.",
@@ -132,12 +128,12 @@ def register(app: typer.Typer) -> None:
         if ctx.invoked_subcommand is not None:
             return
         store = store_for(settings_from(ctx))
-        night_from = _date(date_from, "from")
+        night_from = parse_night(date_from, "--from")
         where_filter = diary.recent_filter(
             store,
             nights=None if night_from else nights,
             night_from=night_from,
-            night_to=_date(date_to, "to"),
+            night_to=parse_night(date_to, "--to"),
             leg=leg,
             place=where,
             min_severity=min_severity,

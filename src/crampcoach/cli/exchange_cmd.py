@@ -9,7 +9,13 @@ import typer
 
 from crampcoach.cli.context import settings_from
 from crampcoach.errors import UserError
-from crampcoach.services.diary_files import backup_diary, export_diary, import_diary, write_file
+from crampcoach.services.diary_files import (
+    FORMATS,
+    backup_diary,
+    export_diary,
+    import_diary,
+    write_file,
+)
 from crampcoach.services.storage import store_for
 
 
@@ -18,15 +24,18 @@ def register(app: typer.Typer) -> None:
     def export(
         ctx: typer.Context,
         fmt: str | None = typer.Option(
-            None, "--format", "-f", help="csv (entries) or json (everything); else from -o."
+            None,
+            "--format",
+            "-f",
+            help="csv (entries), json (everything) or fhir (a FHIR R4 Bundle); else from -o.",
         ),
         output: str = typer.Option("-", "--output", "-o", help="The file to write; - for stdout."),
     ) -> None:
-        """Export the diary as CSV or JSON."""
+        """Export the diary as CSV, JSON or a FHIR R4 Bundle."""
         if fmt is None:
             fmt = "csv" if output.lower().endswith(".csv") else "json"
-        if fmt not in ("csv", "json"):
-            raise UserError(f"format: use csv or json (got {fmt!r})")
+        if fmt not in FORMATS:
+            raise UserError(f"format: use csv, json or fhir (got {fmt!r})")
         text = export_diary(store_for(settings_from(ctx)), fmt)  # type: ignore[arg-type]
         if output == "-":
             sys.stdout.write(text)

@@ -22,6 +22,11 @@ class SavedSession:
     record: SessionRecord
 
 
+# Modes of routine done to prevent cramps; a "cramp-now" session is done because a cramp
+# came, so it is not a routine night.
+PREVENTIVE_MODES: frozenset[str] = frozenset({"bedtime", "stretch"})
+
+
 class StepFields(BaseModel):
     """One step of a session as a diary file holds it."""
 
@@ -36,6 +41,10 @@ class StepFields(BaseModel):
     planned: float = Field(ge=0)
     done: float = Field(ge=0)
     status: Literal["done", "partial", "skipped", "not reached"]
+    # what the camera saw of the step; absent or null when the camera was off
+    camera_done: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    camera_range_deg: float | None = Field(default=None, ge=0, le=360, allow_inf_nan=False)
+    camera_seen: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
 
 
 class SessionFields(BaseModel):

@@ -203,7 +203,9 @@ class _Loop:
             return
         times = np.array(self.history_t)
         inside = (times >= run.start_t - SETTLE_MARGIN_S) & (times <= end_t + SETTLE_MARGIN_S)
-        sets = circle_sets(times[inside], np.array(self.history_p)[inside])
+        sets = circle_sets(
+            times[inside], np.array(self.history_p)[inside], min_radius=MIN_LOOP * self.scale
+        )
         settled = sum(s.full_circles for s in sets if s.direction == run.name)
         if settled > run.done:
             self.events.extend(
@@ -218,7 +220,9 @@ class _Loop:
     def settle(self) -> None:
         """The final count, from the whole path: every set found on it (the live count was
         only the best guess while the path after each moment was unknown)."""
-        sets = circle_sets(np.array(self.history_t), np.array(self.history_p))
+        sets = circle_sets(
+            np.array(self.history_t), np.array(self.history_p), min_radius=MIN_LOOP * self.scale
+        )
         self.events = [
             {"t": round(t, 3), "direction": s.direction} for s in sets for t in s.circle_ends
         ]

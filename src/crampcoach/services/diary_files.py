@@ -1,7 +1,8 @@
-"""Use cases about diary files: export (CSV, JSON), import, and backup."""
+"""Use cases about diary files: export (CSV, JSON, FHIR), import, and backup."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -12,13 +13,15 @@ from typing import Literal
 from crampcoach.errors import ImportFileError, UserError
 from crampcoach.export.diary_csv import read_csv, write_csv
 from crampcoach.export.diary_json import DiaryContent, read_json, write_json
+from crampcoach.export.fhir_bundle import fhir_bundle
 from crampcoach.services.storage import utc_now
 from crampcoach.store import Store
 from crampcoach.store import episodes as episode_repo
 from crampcoach.store import profile as profile_repo
 from crampcoach.store import routine_sessions as session_repo
 
-Format = Literal["csv", "json"]
+Format = Literal["csv", "json", "fhir"]
+FORMATS: tuple[str, ...] = ("csv", "json", "fhir")
 
 
 @dataclass(frozen=True)
@@ -40,19 +43,25 @@ def read_content(store: Store) -> DiaryContent:
 
 
 def export_diary(store: Store, fmt: Format) -> str:
-    """The diary as CSV (entries only) or JSON (profile, entries, sessions)."""
+    """The diary as CSV (entries only), JSON (profile, entries, sessions) or a FHIR R4
+    Bundle of Observations (entries and medicines, for a health record)."""
     if fmt == "csv":
         with store.read() as session:
             return write_csv(episode_repo.list_episodes(session=session))
+    if fmt == "fhir":
+        content = read_content(store)
+        bundle = fhir_bundle(content.episodes, content.profile, now=utc_now())
+        return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     return write_json(read_content(store))
 
 
-def write_file(path: Path, text: str) -> None:
+def write_file(path: Path, content: str | bytes) -> None:
     """Write whole or not at all: a temporary file renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    with partial.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with partial.open("wb") as handle:
+        handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
     partial.replace(path)

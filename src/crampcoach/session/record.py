@@ -1,8 +1,16 @@
-"""What a session did: each step planned against done. Plain data, stored by the diary."""
+"""What a session did: each step planned against done. Plain data, stored by the diary.
+
+A step may also carry what the camera saw of it (live coaching): `camera_done` in the
+step's own unit (repetitions, letters, or seconds the pose was really held),
+`camera_range_deg` (toe points: the widest point-to-flex range of the ankle) and
+`camera_seen` (the share of the step's analysed frames in which the body or feet were
+seen). All three are None when the camera was off for that step.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -20,6 +28,19 @@ class StepRecord:
     planned: float
     done: float
     status: StepStatus
+    camera_done: float | None = None
+    camera_range_deg: float | None = None
+    camera_seen: float | None = None
+
+
+@dataclass(frozen=True)
+class CameraFigures:
+    """What the camera measured during one step of a live session."""
+
+    exercise_id: str  # the step's exercise, to check the figures belong to the step
+    done: float  # in the step's unit: repetitions, letters, or seconds held
+    range_deg: float | None  # toe points only
+    seen: float  # 0..1 of the step's analysed frames
 
 
 @dataclass(frozen=True)
@@ -46,3 +67,25 @@ class SessionRecord:
             planned, done = sums.get(step.unit, (0.0, 0.0))
             sums[step.unit] = (planned + step.planned, done + step.done)
         return sums
+
+
+def with_camera_figures(
+    record: SessionRecord, figures: Mapping[int, CameraFigures]
+) -> SessionRecord:
+    """The record with the camera's figures set on the steps they belong to (by index and
+    exercise); figures for a step the record does not have are left out."""
+    steps = []
+    for step in record.steps:
+        seen = figures.get(step.index)
+        if seen is None or seen.exercise_id != step.exercise_id or step.kind == "rest":
+            steps.append(step)
+            continue
+        steps.append(
+            replace(
+                step,
+                camera_done=seen.done,
+                camera_range_deg=seen.range_deg,
+                camera_seen=seen.seen,
+            )
+        )
+    return replace(record, steps=tuple(steps))

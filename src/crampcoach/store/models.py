@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     Float,
@@ -96,6 +98,10 @@ class RoutineStepRow(Base):
     planned: Mapped[float] = mapped_column(Float)
     done: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(20))
+    # what the camera saw (migration 0003): None when the camera was off for the step
+    camera_done: Mapped[float | None] = mapped_column(Float)
+    camera_range_deg: Mapped[float | None] = mapped_column(Float)
+    camera_seen: Mapped[float | None] = mapped_column(Float)
     session: Mapped[RoutineSessionRow] = relationship(back_populates="steps")
 
 
@@ -113,3 +119,35 @@ class ProfileRow(Base):
     default_leg: Mapped[str | None] = mapped_column(String(8))
     tempo_s: Mapped[float | None] = mapped_column(Float)
     voice: Mapped[bool | None]
+
+
+class TrialRow(Base):
+    """A personal N-of-1 trial: the five numbers its plan is rebuilt from (migration 0004)."""
+
+    __tablename__ = "trials"
+    __table_args__ = (
+        CheckConstraint("pairs >= 1", name="ck_trials_pairs"),
+        CheckConstraint("block_days >= 1", name="ck_trials_block_days"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    start: Mapped[date] = mapped_column(Date)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    baseline_days: Mapped[int] = mapped_column(Integer)
+    block_days: Mapped[int] = mapped_column(Integer)
+    pairs: Mapped[int] = mapped_column(Integer)
+    washout_days: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ScreeningRow(Base):
+    """A red-flag screening the person took, with its result as it was (migration 0004)."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (Index("ix_screenings_taken_at", "taken_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    level: Mapped[str | None] = mapped_column(String(24))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from crampcoach.diary.night import night_in_zone
-from crampcoach.diary.sessions import SavedSession
+from crampcoach.diary.sessions import PREVENTIVE_MODES, SavedSession
 from crampcoach.session.record import SessionRecord, StepRecord
 from crampcoach.store.models import RoutineSessionRow, RoutineStepRow
 
@@ -30,6 +30,9 @@ def _to_saved(row: RoutineSessionRow) -> SavedSession:
             planned=step.planned,
             done=step.done,
             status=step.status,  # type: ignore[arg-type]
+            camera_done=step.camera_done,
+            camera_range_deg=step.camera_range_deg,
+            camera_seen=step.camera_seen,
         )
         for step in row.steps
     )
@@ -75,6 +78,9 @@ def add_session(
                 planned=step.planned,
                 done=step.done,
                 status=step.status,
+                camera_done=step.camera_done,
+                camera_range_deg=step.camera_range_deg,
+                camera_seen=step.camera_seen,
             )
             for step in record.steps
         ],
@@ -127,13 +133,19 @@ def existing_session_ids(*, session: Session, ids: Iterable[str]) -> set[str]:
     return found
 
 
-def completed_nights(*, session: Session, since: datetime) -> set[date]:
-    """The nights (of the sessions' own zones) with a completed routine since `since`."""
+def completed_nights(*, session: Session, since: datetime | None = None) -> set[date]:
+    """The nights (of the sessions' own zones) with a completed preventive routine (not a
+    cramp-now one, which a cramp brings on) since `since`."""
     query = (
         select(RoutineSessionRow.night)
-        .where(RoutineSessionRow.completed.is_(True), RoutineSessionRow.started_at >= since)
+        .where(
+            RoutineSessionRow.completed.is_(True),
+            RoutineSessionRow.mode.in_(sorted(PREVENTIVE_MODES)),
+        )
         .distinct()
     )
+    if since is not None:
+        query = query.where(RoutineSessionRow.started_at >= since)
     return set(session.scalars(query))
 
 

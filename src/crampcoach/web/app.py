@@ -13,6 +13,8 @@ from fastapi.templating import Jinja2Templates
 
 from crampcoach import __version__
 from crampcoach.diary.text import minutes_text
+from crampcoach.pose.live import PoseFactory, default_pose_factory
+from crampcoach.services.live_figures import FigureBook
 from crampcoach.settings import Settings
 from crampcoach.web.deps import verify_csrf
 from crampcoach.web.errors import install_error_pages
@@ -42,8 +44,11 @@ def _telemetry_off() -> dict[str, object]:
     return {}
 
 
-def create_app(settings: Settings, *, gate: Gate | None = None) -> FastAPI:
-    """Build the app. ``gate`` decides who may use it (no password on loopback by default)."""
+def create_app(
+    settings: Settings, *, gate: Gate | None = None, pose_factory: PoseFactory | None = None
+) -> FastAPI:
+    """Build the app. ``gate`` decides who may use it (no password on loopback by default);
+    ``pose_factory`` makes the live camera's pose model (MediaPipe Pose by default)."""
     app = FastAPI(
         title="crampcoach",
         version=__version__,
@@ -56,6 +61,9 @@ def create_app(settings: Settings, *, gate: Gate | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.gate = gate or Gate(password_hash=None)
+    app.state.pose_factory = pose_factory or default_pose_factory
+    app.state.live_figures = FigureBook()  # camera figures waiting for their session's save
+    app.state.live_connections = 0
     templates = Jinja2Templates(directory=_package_dir("templates"))
     templates.env.filters["minutes"] = minutes_text
     templates.env.globals["version"] = __version__

@@ -8,16 +8,18 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, WebSocketException, status
 from fastapi.templating import Jinja2Templates
+from starlette.requests import HTTPConnection
 
 from crampcoach.errors import RoutineError
 from crampcoach.protocol.models import Routine
+from crampcoach.services.live_figures import FigureBook
 from crampcoach.services.routines import builtin_routine
 from crampcoach.services.storage import store_for
 from crampcoach.settings import Settings
 from crampcoach.store import Store
-from crampcoach.web.security import Gate, needs_csrf_token
+from crampcoach.web.security import COOKIE, Gate, needs_csrf_token, websocket_refusal
 
 
 async def get_settings(request: Request) -> Settings:
@@ -36,8 +38,27 @@ async def get_gate(request: Request) -> Gate:
     return request.app.state.gate
 
 
-async def verify_csrf(request: Request) -> None:
-    """Refuse cross-site writes: a foreign Origin, or a form post without our token."""
+async def get_live_figures(request: Request) -> FigureBook:
+    return request.app.state.live_figures
+
+
+async def verify_csrf(connection: HTTPConnection) -> None:
+    """Refuse cross-site writes: a foreign Origin, or a form post without our token. A
+    WebSocket (which the HTTP middleware never sees) needs our own Origin and, with a
+    password set, a logged-in session cookie."""
+    if connection.scope["type"] == "websocket":
+        gate: Gate = connection.app.state.gate
+        refusal = websocket_refusal(
+            origin=connection.headers.get("origin"),
+            host=connection.headers.get("host"),
+            session=gate.decode(connection.cookies.get(COOKIE)),
+            gate=gate,
+        )
+        if refusal is not None:
+            raise WebSocketException(code=status.WS_1008_POLICY_VIOLATION, reason=refusal)
+        return
+    request = connection
+    assert isinstance(request, Request)
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     origin = request.headers.get("origin")
@@ -69,3 +90,4 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 GateDep = Annotated[Gate, Depends(get_gate)]
+LiveFiguresDep = Annotated[FigureBook, Depends(get_live_figures)]

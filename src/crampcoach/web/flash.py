@@ -6,18 +6,26 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-_KEYS = ("flash", "flash_undo")
+_KEYS = ("flash", "flash_undo", "flash_screening")
 
 
 @dataclass(frozen=True)
 class Flash:
     message: str
     undo: bool = False  # offer to bring back the entry just deleted
+    screening: bool = False  # offer the red-flag questions (after a severe or long cramp)
 
 
-def set_flash(request: Request, message: str, *, undo: bool = False) -> None:
+def set_flash(
+    request: Request, message: str, *, undo: bool = False, screening: bool = False
+) -> None:
     # A new dict: app.py re-signs the cookie when the session object changes.
-    request.state.session = {**request.state.session, "flash": message, "flash_undo": undo}
+    request.state.session = {
+        **request.state.session,
+        "flash": message,
+        "flash_undo": undo,
+        "flash_screening": screening,
+    }
 
 
 def take_flash(request: Request) -> Flash | None:
@@ -26,4 +34,6 @@ def take_flash(request: Request) -> Flash | None:
     if not message:
         return None
     request.state.session = {k: v for k, v in session.items() if k not in _KEYS}
-    return Flash(str(message), bool(session.get("flash_undo")))
+    return Flash(
+        str(message), bool(session.get("flash_undo")), bool(session.get("flash_screening"))
+    )

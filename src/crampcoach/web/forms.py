@@ -37,3 +37,9 @@ async def form_data(request: Request) -> FormData:
 
 
 FormDep = Annotated[FormData, Depends(form_data)]
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A posted text field, trimmed ("" when missing or a file)."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""

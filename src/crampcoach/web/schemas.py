@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from crampcoach.diary.models import HELPED, MAX_NOTES_LENGTH
 from crampcoach.diary.text import storable
 from crampcoach.diary.zones import check_zone
+from crampcoach.services.live_figures import KEY_PATTERN
 from crampcoach.session.record import StepRecord
 from crampcoach.session.replay import MAX_COMMANDS
 
@@ -80,6 +81,12 @@ class SessionCreate(BaseModel):
     started_at: AwareDatetime
     ended_at: AwareDatetime
     commands: list[CommandIn] = Field(default_factory=list, max_length=MAX_COMMANDS)
+    camera: str | None = Field(
+        default=None,
+        pattern=KEY_PATTERN,
+        description="The key the page gave its live camera connection: the figures the "
+        "camera measured are stored beside what was done.",
+    )
 
     @model_validator(mode="after")
     def _in_order(self) -> SessionCreate:

@@ -11,6 +11,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -110,6 +111,22 @@ class Gate:
             "auth": authenticated or not self.login_required,
             "exp": int(time.time()) + SESSION_LIFETIME_S,
         }
+
+
+def websocket_refusal(
+    *, origin: str | None, host: str | None, session: dict[str, object] | None, gate: Gate
+) -> str | None:
+    """Why a WebSocket handshake is refused, or None to let it in. A WebSocket carries no
+    CSRF token and any page may open one to us, so its Origin must be this server's own
+    (browsers always send it; other clients must set it), and when a password is set the
+    session cookie must be a logged-in one."""
+    if not origin or origin == "null":
+        return "a WebSocket needs an Origin header naming this server"
+    if urlsplit(origin).netloc != (host or ""):
+        return "cross-site WebSocket refused"
+    if gate.login_required and not (session and session.get("auth")):
+        return "log in first"
+    return None
 
 
 def needs_csrf_token(method: str, content_type: str) -> bool:

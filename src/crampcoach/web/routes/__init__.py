@@ -7,9 +7,13 @@ from crampcoach.web.routes import (
     api_sessions,
     auth,
     diary,
+    insights,
+    live,
     player,
+    screening,
     settings,
     today,
+    trial,
 )
 
 ROUTERS = [
@@ -17,9 +21,13 @@ ROUTERS = [
     today.router,
     player.router,
     diary.router,
+    insights.router,
+    trial.router,
+    screening.router,
     settings.router,
     api_routines.router,
     api_sessions.router,
     api_episodes.router,
     api_profile.router,
+    live.router,
 ]

@@ -10,8 +10,9 @@ from crampcoach.errors import RoutineError
 from crampcoach.services.routines import builtin_routine
 from crampcoach.services.sessions import list_sessions, save_session
 from crampcoach.session import SessionRecord, build_timeline
+from crampcoach.session.record import with_camera_figures
 from crampcoach.session.replay import Command, ReplayError, replay
-from crampcoach.web.deps import SettingsDep
+from crampcoach.web.deps import LiveFiguresDep, SettingsDep
 from crampcoach.web.schemas import SessionCreate, SessionPublic
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
@@ -33,9 +34,12 @@ def _public(session_id: str, record: SessionRecord) -> SessionPublic:
 
 
 @router.post("", response_model=SessionPublic, status_code=201)
-def create_session(settings: SettingsDep, data: SessionCreate) -> SessionPublic:
+def create_session(
+    settings: SettingsDep, figures: LiveFiguresDep, data: SessionCreate
+) -> SessionPublic:
     """Save a session played in the browser. What was done is counted here, by replaying
-    the logged commands through the same engine the terminal coach uses."""
+    the logged commands through the same engine the terminal coach uses; what the live
+    camera measured (when it was on) is kept beside it, per step."""
     if data.ended_at > datetime.now(UTC) + CLOCK_SKEW:
         raise HTTPException(status_code=422, detail="ended_at: is in the future")
     try:
@@ -53,6 +57,8 @@ def create_session(settings: SettingsDep, data: SessionCreate) -> SessionPublic:
         )
     except ReplayError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
+    if data.camera is not None:
+        record = with_camera_figures(record, figures.take(data.camera))
     return _public(save_session(settings, record), record)
 
 

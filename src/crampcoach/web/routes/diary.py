@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from crampcoach.diary.models import HELPED, LEGS, PLACES, Episode
 from crampcoach.diary.night import night_in_zone
 from crampcoach.errors import DiaryError
+from crampcoach.safety import should_offer_screening
 from crampcoach.services import diary
 from crampcoach.services.preferences import effective_preferences
 from crampcoach.services.storage import utc_now
@@ -108,7 +109,11 @@ def log_cramp(
             form.fail(exc)
         else:
             night = episode.night.strftime("%a %d %b")
-            set_flash(request, f"Saved: {_describe(episode)} (night of {night}).")
+            set_flash(
+                request,
+                f"Saved: {_describe(episode)} (night of {night}).",
+                screening=should_offer_screening(episode),
+            )
             return _redirect()
     return _diary_page(request, templates, store, settings, form=form, status=422)
 

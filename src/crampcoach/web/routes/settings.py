@@ -10,7 +10,6 @@ from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import FormData
 
 from crampcoach.diary.preferences import MAX_TEMPO_S, MIN_TEMPO_S
 from crampcoach.errors import DiaryError
@@ -23,7 +22,7 @@ from crampcoach.services.preferences import (
 )
 from crampcoach.web.deps import SettingsDep, StoreDep, TemplatesDep
 from crampcoach.web.flash import set_flash, take_flash
-from crampcoach.web.forms import FormDep, field_error
+from crampcoach.web.forms import FormDep, field_error, form_text
 
 router = APIRouter(include_in_schema=False)
 FIELDS = {name: name for name in (*PROFILE_FIELDS, *PREFERENCE_FIELDS)}
@@ -32,11 +31,6 @@ FIELDS = {name: name for name in (*PROFILE_FIELDS, *PREFERENCE_FIELDS)}
 @lru_cache(maxsize=1)
 def zone_names() -> list[str]:
     return sorted(name for name in available_timezones() if "/" in name or name == "UTC")
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _lines(text: str) -> list[str]:
@@ -90,7 +84,7 @@ def save_settings(
     posted: FormDep,
 ) -> Response:
     values: dict[str, Any] = {
-        name: _text(posted, name)
+        name: form_text(posted, name)
         for name in ("timezone", "bedtime", "medicines", "conditions", "default_leg", "tempo_s")
     }
     values["voice"] = posted.get("voice") is not None

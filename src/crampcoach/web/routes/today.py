@@ -8,13 +8,16 @@ from fastapi.responses import HTMLResponse, Response
 from crampcoach.services.preferences import effective_preferences
 from crampcoach.services.routines import routine_catalogue
 from crampcoach.services.today import today_overview
-from crampcoach.web.deps import SettingsDep, TemplatesDep
+from crampcoach.services.trial import tonight
+from crampcoach.web.deps import SettingsDep, StoreDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def today(request: Request, settings: SettingsDep, templates: TemplatesDep) -> Response:
+def today(
+    request: Request, settings: SettingsDep, store: StoreDep, templates: TemplatesDep
+) -> Response:
     return templates.TemplateResponse(
         request,
         "today.html",
@@ -23,5 +26,6 @@ def today(request: Request, settings: SettingsDep, templates: TemplatesDep) -> R
             "overview": today_overview(settings),
             "routines": routine_catalogue(),
             "leg": effective_preferences(settings).leg,
+            "trial": tonight(store),
         },
     )

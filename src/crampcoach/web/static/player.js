@@ -1,6 +1,8 @@
 // The guided player. It plays the timeline the server's engine built and logs what the
 // person pressed; the server replays that log through the same engine to count what was
 // done. This file only shows, speaks and logs: it has no counting of its own to save.
+// With the camera on (camera.js), the server's analysers count too: the camera's count is
+// spoken instead of the timed one, and its figures are saved beside what was done.
 (() => {
   "use strict";
   const root = document.getElementById("player");
@@ -30,6 +32,12 @@
   let timer = null;
   const commands = [];
   let muted = !cfg.voice || localStorage.getItem("crampcoach.muted") === "1";
+  let cameraKey = null;
+  const camera = window.CrampcoachCamera ? window.CrampcoachCamera.create({
+    routine: cfg.routine, leg: cfg.leg, tempo: cfg.tempo,
+    say: (text) => { if (pausedSince === null) say(text); },
+    onCount: (n) => { if (pausedSince === null) say(String(n)); },
+  }) : null;
 
   // Session clock: routine seconds since the start, pauses included (what the log uses).
   const clock = () => ((performance.now() - t0) / 1000) * cfg.speed;
@@ -49,6 +57,7 @@
 
   function enter(i, at) {
     index = i; entered = at; cuePtr = 0; confirmed = false;
+    camera?.enter(i);
   }
 
   function leaveTo(i, at) {
@@ -60,8 +69,15 @@
     while (cuePtr < s.cues.length && s.cues[cuePtr].at_s <= elapsed + EPS) {
       const cue = s.cues[cuePtr++];
       lastCue = cue.text;
-      say(cue.say);
+      say(cueSpeech(s, cue));
     }
+  }
+
+  // While the camera counts a step's repetitions it speaks the count; the timed cue keeps
+  // only its words ("Point your toes down"), not its number.
+  function cueSpeech(s, cue) {
+    if (cue.kind !== "rep" || !camera?.countsReps(s.index)) return cue.say;
+    return (cue.say || "").replace(/^\d+\.?\s*/, "") || null;
   }
 
   function tick() {
@@ -237,6 +253,7 @@
     return JSON.stringify({
       routine: cfg.routine, leg: cfg.leg, tempo_s: cfg.tempo,
       started_at: startedAt.toISOString(), ended_at: new Date().toISOString(), commands,
+      camera: cameraKey ?? camera?.key() ?? null,
     });
   }
 
@@ -263,20 +280,28 @@
     return String(Math.round(value));
   }
 
+  function cameraCell(s) {
+    if (s.camera_done === null || s.camera_done === undefined) return "–";
+    const range = s.camera_range_deg === null ? "" : ` · range ${Math.round(s.camera_range_deg)}°`;
+    return `${amount(s.camera_done, s.unit)}${range} <span class="seen">(seen ${Math.round(s.camera_seen * 100)}%)</span>`;
+  }
+
   async function end() {
     if (timer !== null) { window.clearInterval(timer); timer = null; }
     if (commands.length === 0 || commands[commands.length - 1].name !== "stop") log("end");
     finished = true;
     wakeLock?.release?.().catch(() => {});
     $("stage").hidden = true;
+    $("camera").hidden = true;
     $("summary").hidden = false;
     $("save-status").textContent = "Saving…";
     setStatus("finished");
     say("Finished. Well done.");
     try {
+      if (camera) cameraKey = await camera.finish();
       const record = await save(false);
       const rows = record.steps.filter((s) => s.kind !== "rest").map((s) =>
-        `<tr><td>${escapeHtml(s.label)}</td><td>${s.leg || "–"}</td><td>${amount(s.planned, s.unit)}</td><td>${amount(s.done, s.unit)}</td><td class="status-${s.status.replace(" ", "-")}">${s.status}</td></tr>`);
+        `<tr><td>${escapeHtml(s.label)}</td><td class="hide-narrow">${s.leg || "–"}</td><td>${amount(s.planned, s.unit)}</td><td>${amount(s.done, s.unit)}</td><td class="camera-cell">${cameraCell(s)}</td><td class="status-${s.status.replace(" ", "-")}">${s.status}</td></tr>`);
       $("summary-rows").innerHTML = rows.join("");
       const doneSteps = record.steps.filter((s) => s.kind !== "rest" && s.status === "done").length;
       const total = record.steps.filter((s) => s.kind !== "rest").length;
@@ -334,6 +359,6 @@
   });
 
   window.crampcoachPlayer = {
-    state: () => ({ index, finished, saved, paused: pausedSince !== null, commands: commands.length }),
+    state: () => ({ index, finished, saved, paused: pausedSince !== null, commands: commands.length, camera: camera?.state() ?? null }),
   };
 })();

@@ -1,7 +1,8 @@
 // A small service worker: the app shell's static files are cached so the player opens
 // fast at night; pages and the API always go to the (local) server.
-const CACHE = "crampcoach-v1";
-const SHELL = ["/static/app.css", "/static/app.js", "/static/player.js", "/static/htmx.min.js",
+const CACHE = "crampcoach-v2";
+const SHELL = ["/static/app.css", "/static/app.js", "/static/player.js", "/static/camera.js",
+  "/static/htmx.min.js",
   "/static/icons/icon-192.png", "/static/icons/icon-512.png"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

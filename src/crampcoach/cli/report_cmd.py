@@ -1,0 +1,64 @@
+"""`crampcoach report` (a PDF for the doctor) and `crampcoach remind` (a calendar file)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from crampcoach.cli.context import parse_night, settings_from
+from crampcoach.errors import UserError
+from crampcoach.services.diary_files import write_file
+from crampcoach.services.reminders import reminder_file
+from crampcoach.services.report import build_report_pdf
+from crampcoach.services.storage import store_for
+
+
+def _write(output: str, data: bytes) -> None:
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        write_file(Path(output), data)
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report")
+    def report(
+        ctx: typer.Context,
+        first: str | None = typer.Option(None, "--from", help="First night, YYYY-MM-DD."),
+        last: str | None = typer.Option(None, "--to", help="Last night, YYYY-MM-DD."),
+        output: str = typer.Option(
+            "crampcoach-report.pdf", "--output", "-o", help="The PDF to write; - for stdout."
+        ),
+    ) -> None:
+        """One or two pages for your doctor (the whole diary by default): cramps per week,
+        severity, time of night, legs and places, what helped, the routine, a trial's
+        result, red-flag answers and medicines."""
+        data = build_report_pdf(
+            store_for(settings_from(ctx)),
+            first=parse_night(first, "--from"),
+            last=parse_night(last, "--to"),
+        )
+        _write(output, data)
+
+    @app.command("remind")
+    def remind(
+        ctx: typer.Context,
+        at: str | None = typer.Option(
+            None, "--at", help="HH:MM (default: your bedtime, or 22:00)."
+        ),
+        output: str = typer.Option(
+            "crampcoach-reminder.ics",
+            "--output",
+            "-o",
+            help="The .ics file to write; - for stdout.",
+        ),
+    ) -> None:
+        """A calendar file that reminds you of the bedtime routine every night, with an
+        alarm (any calendar app imports it)."""
+        _write(output, reminder_file(store_for(settings_from(ctx)), at=at))

@@ -1,0 +1,103 @@
+"""Use cases of the personal trial: start it, see tonight's assignment, its result, stop it."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from crampcoach.diary.night import night_in_zone
+from crampcoach.insights import Arm, TrialError, TrialResult, analyse_trial, plan_trial
+from crampcoach.insights.trial_analysis import DEFAULT_WASHOUT
+from crampcoach.services.diary import user_zone
+from crampcoach.services.insights import diary_data
+from crampcoach.services.storage import utc_now
+from crampcoach.store import Store
+from crampcoach.store import trials as trial_repo
+from crampcoach.store.trials import StoredTrial
+
+
+@dataclass(frozen=True)
+class Tonight:
+    night: date
+    arm: Arm
+    trial: StoredTrial
+
+
+def _tonight(store: Store, now: datetime) -> date:
+    return night_in_zone(now, user_zone(store))
+
+
+def _running(trial: StoredTrial | None, tonight: date) -> bool:
+    return trial is not None and trial.stopped_at is None and tonight <= trial.plan.end
+
+
+def start_trial(
+    store: Store,
+    *,
+    start: date | None = None,
+    seed: int | None = None,
+    baseline_days: int = 14,
+    block_days: int = 14,
+    pairs: int = 3,
+    now: datetime | None = None,
+) -> StoredTrial:
+    """Plan and store a trial starting tonight (or on a later night); refused while one runs."""
+    now = now or utc_now()
+    tonight = _tonight(store, now)
+    start = start or tonight
+    if start < tonight:
+        raise TrialError(
+            f"a trial cannot start on a past night ({start}); start it tonight or later"
+        )
+    seed = secrets.randbits(63) if seed is None else seed
+    plan = plan_trial(start, seed, baseline_days, block_days, pairs)
+    with store.write() as session:
+        current = trial_repo.latest_trial(session=session)
+        if current is not None and _running(current, tonight):
+            raise TrialError(
+                f"a trial is already running (from {current.plan.start} to {current.plan.end});"
+                " stop it first with `crampcoach trial stop`"
+            )
+        return trial_repo.add_trial(
+            session=session, plan=plan, washout_days=DEFAULT_WASHOUT, now=now
+        )
+
+
+def latest_trial(store: Store) -> StoredTrial | None:
+    with store.read() as session:
+        return trial_repo.latest_trial(session=session)
+
+
+def tonight(store: Store, *, now: datetime | None = None) -> Tonight | None:
+    """Tonight's assignment when a trial is running (None otherwise)."""
+    night = _tonight(store, now or utc_now())
+    trial = latest_trial(store)
+    if trial is None or not _running(trial, night) or not trial.plan.covers(night):
+        return None
+    return Tonight(night, trial.plan.assignment(night), trial)
+
+
+def trial_result(store: Store, *, now: datetime | None = None) -> TrialResult | None:
+    """The latest trial's result as of tonight (interim while it runs); None: no trial."""
+    now = now or utc_now()
+    trial = latest_trial(store)
+    if trial is None:
+        return None
+    plan = trial.plan
+    today = _tonight(store, now)
+    if trial.stopped_at is not None:
+        today = min(today, night_in_zone(trial.stopped_at, user_zone(store)))
+    data = diary_data(store, first=plan.start, last=max(plan.start, plan.end), now=now)
+    return analyse_trial(
+        plan, data.episodes, data.routine_nights, today=today, washout_days=trial.washout_days
+    )
+
+
+def stop_trial(store: Store, *, now: datetime | None = None) -> StoredTrial:
+    now = now or utc_now()
+    with store.write() as session:
+        trial = trial_repo.latest_trial(session=session)
+        if trial is None or not _running(trial, _tonight(store, now)):
+            raise TrialError("no trial is running")
+        return trial_repo.stop_trial(session=session, trial_id=trial.id, now=now)

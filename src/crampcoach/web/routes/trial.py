@@ -1,0 +1,130 @@
+"""/trial: a personal trial (N-of-1): its schedule with tonight marked, the result so far,
+start and stop."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from crampcoach.diary.night import night_in_zone
+from crampcoach.insights import TrialError
+from crampcoach.services.diary import user_zone
+from crampcoach.services.storage import utc_now
+from crampcoach.services.trial import latest_trial, start_trial, stop_trial, trial_result
+from crampcoach.store import Store
+from crampcoach.web.deps import StoreDep, TemplatesDep
+from crampcoach.web.flash import set_flash, take_flash
+from crampcoach.web.forms import FormDep, form_text
+
+router = APIRouter(include_in_schema=False)
+
+BLOCK_DAYS = (14, 21, 28, 42, 56)
+PAIRS = (3, 4, 5, 6)
+ARM_WORDS = {
+    "baseline": "a baseline night",
+    "routine": "a routine night",
+    "no routine": "a no-routine night",
+}
+
+
+def _trial_page(
+    request: Request,
+    templates: TemplatesDep,
+    store: Store,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    trial = latest_trial(store)
+    result = trial_result(store)
+    tonight = night_in_zone(utc_now(), user_zone(store))
+    running = (
+        trial is not None
+        and trial.stopped_at is None
+        and result is not None
+        and result.status != "finished"
+    )
+    context = {
+        "page": "insights",
+        "flash": take_flash(request),
+        "trial": trial,
+        "result": result,
+        "running": running,
+        "tonight": tonight,
+        "arm_words": ARM_WORDS,
+        "values": values or {"block_days": "14", "pairs": "3", "seed": ""},
+        "errors": errors or {},
+        "block_choices": BLOCK_DAYS,
+        "pair_choices": PAIRS,
+    }
+    return templates.TemplateResponse(request, "trial.html", context, status_code=status)
+
+
+@router.get("/trial", response_class=HTMLResponse)
+def trial_page(request: Request, templates: TemplatesDep, store: StoreDep) -> Response:
+    return _trial_page(request, templates, store)
+
+
+@router.post("/trial/start", response_class=HTMLResponse)
+def trial_start(
+    request: Request, templates: TemplatesDep, store: StoreDep, posted: FormDep
+) -> Response:
+    values = {name: form_text(posted, name) for name in ("block_days", "pairs", "seed")}
+    errors: dict[str, str] = {}
+    numbers: dict[str, int | None] = {}
+    for name, choices in (("block_days", BLOCK_DAYS), ("pairs", PAIRS)):
+        number = int(values[name]) if values[name].isdigit() else None
+        if number not in choices:
+            errors[name] = f"Choose one of {', '.join(str(c) for c in choices)}."
+        numbers[name] = number
+    seed: int | None = None
+    if values["seed"]:
+        if not values["seed"].isdigit():
+            errors["seed"] = "Leave it empty, or give a whole number."
+        else:
+            seed = int(values["seed"])
+    if errors:
+        return _trial_page(request, templates, store, values=values, errors=errors, status=400)
+    already = latest_trial(store)
+    try:
+        trial = start_trial(
+            store,
+            seed=seed,
+            block_days=numbers["block_days"] or 14,
+            pairs=numbers["pairs"] or 3,
+        )
+    except TrialError as exc:
+        # 409: refused because a trial runs; 400: something wrong with what was asked.
+        tonight = night_in_zone(utc_now(), user_zone(store))
+        conflict = already is not None and already.stopped_at is None
+        conflict = conflict and already is not None and tonight <= already.plan.end
+        message = str(exc).replace("with `crampcoach trial stop`", "(Stop the trial, below)")
+        message = message[:1].upper() + message[1:]
+        return _trial_page(
+            request,
+            templates,
+            store,
+            values=values,
+            errors={"form": message},
+            status=409 if conflict else 400,
+        )
+    set_flash(request, f"Trial started: {trial.plan.start:%d %b %Y} to {trial.plan.end:%d %b %Y}.")
+    return RedirectResponse("/trial", status_code=303)
+
+
+@router.post("/trial/stop", response_class=HTMLResponse)
+def trial_stop(request: Request, templates: TemplatesDep, store: StoreDep) -> Response:
+    try:
+        stop_trial(store)
+    except TrialError as exc:
+        message = str(exc)
+        return _trial_page(
+            request,
+            templates,
+            store,
+            errors={"stop": message[:1].upper() + message[1:] + "."},
+            status=409,
+        )
+    set_flash(request, "Trial stopped. The result below covers the nights before it stopped.")
+    return RedirectResponse("/trial", status_code=303)

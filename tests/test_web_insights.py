@@ -1,0 +1,153 @@
+"""Insights, the personal trial, the warning-signs check and the reminder in the web app
+(in-process, SQLite)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from fastapi.testclient import TestClient
+
+from crampcoach.export.diary_json import write_json
+from crampcoach.fixtures.diary import generate_history
+from crampcoach.services.diary_files import import_diary
+from crampcoach.services.storage import store_for
+from crampcoach.services.trial import latest_trial
+from crampcoach.settings import Settings
+from crampcoach.web import create_app
+
+ZONE = "Europe/Amsterdam"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'c.db'}")
+
+
+@pytest.fixture
+def client(settings: Settings) -> TestClient:
+    web = TestClient(create_app(settings), follow_redirects=False)
+    answer = web.put("/api/profile", json={"timezone": ZONE, "bedtime": "22:30"})
+    assert answer.status_code == 200
+    return web
+
+
+def _csrf(client: TestClient, path: str) -> str:
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get(path).text)
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+def test_insights_show_the_imported_history(
+    client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    history = generate_history(nights=120, seed=5, end=date.today() - timedelta(days=2))
+    path = tmp_path / "history.json"
+    path.write_text(write_json(history), encoding="utf-8")
+    import_diary(store_for(settings), path)
+    page = client.get("/insights")
+    assert page.status_code == 200
+    text = page.text
+    cramps = len([e for e in history.episodes if e.deleted_at is None])
+    assert f'<strong class="stat">{cramps}</strong>' in text
+    assert text.count("<svg") >= 2 and "<rect" in text and "<title>Week of" in text
+    assert 'role="img"' in text and "Show the numbers" in text  # the accessible fallback
+    assert 'aria-current="page">Insights</a>' in text
+    assert "Download a bedtime reminder (.ics)" in text and 'href="/reminder.ics"' in text
+
+
+def test_an_empty_diary_says_so_without_charts(client: TestClient) -> None:
+    page = client.get("/insights")
+    assert page.status_code == 200
+    assert "No entries yet" in page.text
+    assert "<svg" not in page.text
+
+
+def test_the_reminder_is_a_calendar_file(client: TestClient) -> None:
+    answer = client.get("/reminder.ics")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/calendar")
+    assert "attachment" in answer.headers["content-disposition"]
+    calendar = icalendar.Calendar.from_ical(answer.content)
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("dtstart").strftime("%H:%M") == "22:30"
+
+
+def test_start_a_trial_then_a_second_is_refused_and_today_shows_tonight(
+    client: TestClient, settings: Settings
+) -> None:
+    assert "Start the trial tonight" in client.get("/trial").text
+    token = _csrf(client, "/trial")
+    refused = client.post("/trial/start", data={"block_days": "14", "pairs": "3"})
+    assert refused.status_code == 403  # no token, no trial
+    started = client.post(
+        "/trial/start",
+        data={"block_days": "21", "pairs": "4", "seed": "42", "csrf_token": token},
+    )
+    assert started.status_code == 303 and started.headers["location"] == "/trial"
+    trial = latest_trial(store_for(settings))
+    assert trial is not None and trial.plan.seed == 42 and trial.plan.pairs == 4
+    page = client.get("/trial").text
+    assert "Trial started" in page
+    assert "Baseline" in page and "Pair 4" in page and 'aria-current="date"' in page
+    assert "tonight: a baseline night" in page and "Stop the trial" in page
+
+    again = client.post(
+        "/trial/start", data={"block_days": "14", "pairs": "3", "csrf_token": token}
+    )
+    assert again.status_code == 409
+    assert "already running" in again.text and "Traceback" not in again.text
+
+    today = client.get("/").text
+    assert "Personal trial" in today and "Tonight is <strong>a baseline night</strong>" in today
+    assert 'href="/trial"' in today
+
+    stopped = client.post("/trial/stop", data={"csrf_token": token})
+    assert stopped.status_code == 303
+    assert "Trial stopped" in client.get("/trial").text
+    assert "Personal trial" not in client.get("/").text
+    twice = client.post("/trial/stop", data={"csrf_token": token})
+    assert twice.status_code == 409 and "No trial is running" in twice.text
+
+
+def test_a_bad_trial_choice_comes_back_at_its_field(client: TestClient) -> None:
+    token = _csrf(client, "/trial")
+    answer = client.post(
+        "/trial/start",
+        data={"block_days": "3", "pairs": "3", "seed": "lucky", "csrf_token": token},
+    )
+    assert answer.status_code == 400
+    assert 'id="block_days-error"' in answer.text and 'id="seed-error"' in answer.text
+
+
+def test_screening_urgent_answer_shows_the_advice_and_source(client: TestClient) -> None:
+    page = client.get("/screening")
+    assert page.status_code == 200
+    assert 'name="swollen-calf" value="yes"' in page.text and "does not diagnose" in page.text
+    token = _csrf(client, "/screening")
+    answer = client.post("/screening", data={"swollen-calf": "yes", "csrf_token": token})
+    assert answer.status_code == 303
+    result = client.get("/screening").text
+    assert "Get urgent care today" in result
+    assert "https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/" in result
+    assert "blood clot" in result
+
+
+def test_screening_bad_answer_is_refused(client: TestClient) -> None:
+    token = _csrf(client, "/screening")
+    answer = client.post("/screening", data={"swollen-calf": "maybe", "csrf_token": token})
+    assert answer.status_code == 400
+    assert "expected yes or no" in answer.text
+    assert "Get urgent care today" not in answer.text  # nothing stored
+
+
+def test_the_report_for_the_doctor_is_a_pdf(client: TestClient) -> None:
+    assert 'href="/report.pdf"' in client.get("/insights").text
+    answer = client.get("/report.pdf")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    assert "attachment" in answer.headers["content-disposition"]
+    assert answer.content.startswith(b"%PDF")
