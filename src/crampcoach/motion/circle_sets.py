@@ -55,6 +55,8 @@ DIP_CIRCLES = 0.5  # a set goes on across a dip this long (in circles)
 EDGE_MIRROR = 0.5  # at the ends, the other way's share may go this far from the set's to 1
 EDGE_RADIUS = 0.5  # of the set's median radius: nearer its centre, the toe is not circling
 MIN_SIZE = 1e-9
+NOISE_FLOOR = 0.5  # of the track's median jitter: a window with few frames says no less
+EVIDENCE_CAP = 10.0  # a moment's evidence counts at most this much in a part's mean
 SLACK_TURNS = 0.15  # a circle this close to complete counts
 SURE_SHARE = 1.0  # of the edge threshold: jitter this large leaves a moment unknown
 
@@ -188,7 +190,10 @@ def turning_spectrum(grid: Grid) -> Spectrum:
         left = np.maximum(spread - np.abs(value) ** 2 - np.abs(other) ** 2, 0.0)
         ahead.append(np.abs(value))
         back.append(np.abs(other))
-        noise.append(np.sqrt(left) * gain)
+        level = np.sqrt(left) * gain
+        # Few frames in a window (lost ones) leave too little spread to judge: no less
+        # than a share of the track's typical jitter at this rate.
+        noise.append(np.maximum(level, NOISE_FLOOR * float(np.median(level))))
     return Spectrum(RATES.copy(), np.array(ahead), np.array(back), np.array(noise))
 
 
@@ -262,7 +267,8 @@ def find_sets(grid: Grid, min_radius: float = 0.0) -> list[tuple[int, int, float
             # that jitter alone gives one, windows of about a circle being independent.
             windows = max(1.0, (b - a) * grid.step * hz / WINDOW_CIRCLES)
             inside = flags[a : b + 1]
-            mean = float(np.mean(turning[a : b + 1][inside])) if inside.any() else 0.0
+            seen = np.clip(turning[a : b + 1][inside], -EVIDENCE_CAP, EVIDENCE_CAP)
+            mean = float(np.mean(seen)) if inside.any() else 0.0
             if sign * mean * math.sqrt(windows) >= WAY_EVIDENCE:
                 found.append((a, b, sign * float(np.median(rate[a : b + 1][inside]))))
     return found
