@@ -233,7 +233,11 @@ def test_before_and_during_the_trial_there_is_no_number_yet() -> None:
     assert (before.status, before.interim, before.nights_done) == ("not started", True, 0)
     assert before.effect.ratio is None and before.test.p_value is None
     assert before.baseline_rate is None
-    assert before.reading == ("The trial has not started: its first night is 2026-01-05.",)
+    assert before.reading == (
+        "The trial starts tonight (2026-01-05); results come as its nights are done.",
+    )
+    earlier = analyse_trial(HAND_PLAN, episodes, done, today=START - timedelta(days=3))
+    assert earlier.reading == ("The trial has not started: its first night is 2026-01-05.",)
     # the night the second block of pair 2 begins: one pair is complete
     today = HAND_PLAN.blocks[4].first_night
     during = analyse_trial(HAND_PLAN, episodes, done, today=today)

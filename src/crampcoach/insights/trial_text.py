@@ -18,8 +18,10 @@ def design_min_p(pairs: int) -> float:
 
 
 def status_reading(plan: TrialPlan, today: date) -> str:
-    if today <= plan.start:
+    if today < plan.start:
         return f"The trial has not started: its first night is {plan.start}."
+    if today == plan.start:
+        return f"The trial starts tonight ({plan.start}); results come as its nights are done."
     if today > plan.end:
         return f"The trial ended with the night of {plan.end}."
     done = (today - plan.start).days
