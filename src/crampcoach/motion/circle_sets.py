@@ -58,7 +58,6 @@ MIN_SIZE = 1e-9
 NOISE_FLOOR = 0.5  # of the track's median jitter: a window with few frames says no less
 EVIDENCE_CAP = 10.0  # a moment's evidence counts at most this much in a part's mean
 SLACK_TURNS = 0.15  # a circle this close to complete counts
-SURE_SHARE = 1.0  # of the edge threshold: jitter this large leaves a moment unknown
 
 
 @dataclass(frozen=True)
@@ -127,21 +126,17 @@ def _weighted(signal: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return np.convolve(signal, kernel[::-1], mode="full")[half : half + len(signal)]
 
 
-def demodulate(grid: Grid, hz: float, cycles_sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    """The path's turning at `hz` (signed) around each moment: a Gaussian-windowed
-    demodulation (`cycles_sigma` circles wide) about the window's own mean. Its phase
-    follows the toe round its circle; its size is the circle's radius (the turning the
-    other way, the centre and the jitter are left out). Also, per moment, the size that
-    unit white jitter alone would give (it grows as the window narrows or frames are
-    lost)."""
-    return _demodulate(grid, hz, cycles_sigma)[:2]
-
-
-def _demodulate(
+def _both_ways(
     grid: Grid, hz: float, cycles_sigma: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """`demodulate`, the path's spread about the window's mean (mean squared size), and
-    that mean."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The path's turning at `hz` around each moment, its way and the other way: a
+    Gaussian-windowed demodulation (`cycles_sigma` circles wide) about the window's own
+    mean. The phase of the first follows the toe round its circle; the two sizes are those
+    of the circle's two turnings (a circle seen at an angle, an ellipse, has some of the
+    other way too); the centre and most of the jitter are left out. Third, per moment,
+    the jitter's size as it shows through the demodulation: the spread about the window's
+    mean that the two turnings leave unexplained (it grows as the window narrows or frames
+    are lost)."""
     mask = grid.valid.astype(float)
     z = np.where(grid.valid, grid.z, 0)
     sigma = cycles_sigma / abs(hz)
@@ -150,9 +145,12 @@ def _demodulate(
     total = np.maximum(_weighted(mask, w), MIN_SIZE)
     mean = _weighted(z, w) / total
     turn = np.exp(-2j * math.pi * hz * m)
-    value = (_weighted(z, w * turn) - mean * _weighted(mask, w * turn)) / total
+    ahead = (_weighted(z, w * turn) - mean * _weighted(mask, w * turn)) / total
+    back = (_weighted(z, w * turn.conj()) - mean * _weighted(mask, w * turn.conj())) / total
     spread = np.maximum(_weighted(np.abs(z) ** 2, w) / total - np.abs(mean) ** 2, 0.0)
-    return value, np.sqrt(_weighted(mask, w * w)) / total, spread, mean
+    left = np.maximum(spread - np.abs(ahead) ** 2 - np.abs(back) ** 2, 0.0)
+    gain = np.sqrt(_weighted(mask, w * w)) / total  # what unit white jitter would give
+    return ahead, back, np.sqrt(left) * gain
 
 
 @dataclass(frozen=True)
@@ -185,12 +183,9 @@ def turning_spectrum(grid: Grid) -> Spectrum:
     it would show through the demodulation."""
     ahead, back, noise = [], [], []
     for hz in RATES:
-        value, gain, spread, _mean = _demodulate(grid, hz, CYCLES_SIGMA)
-        other = _demodulate(grid, -hz, CYCLES_SIGMA)[0]
-        left = np.maximum(spread - np.abs(value) ** 2 - np.abs(other) ** 2, 0.0)
+        value, other, level = _both_ways(grid, hz, CYCLES_SIGMA)
         ahead.append(np.abs(value))
         back.append(np.abs(other))
-        level = np.sqrt(left) * gain
         # Few frames in a window (lost ones) leave too little spread to judge: no less
         # than a share of the track's typical jitter at this rate.
         noise.append(np.maximum(level, NOISE_FLOOR * float(np.median(level))))
@@ -280,22 +275,21 @@ def set_turns(
     """The turning of the set found at [first, last] (rate `hz`), its ends searched within
     [lo, hi]: (its signed turns step by step, start index, end index)."""
     period = 1.0 / abs(hz)
-    value, gain, spread, _mean = _demodulate(grid, hz, PHASE_CYCLES)
-    other = _demodulate(grid, -hz, PHASE_CYCLES)[0]
-    jitter = np.sqrt(np.maximum(spread - np.abs(value) ** 2 - np.abs(other) ** 2, 0.0)) * gain
-    turning, jitter = value[lo : hi + 1], jitter[lo : hi + 1]
-    mirror = np.abs(other[lo : hi + 1])
+    turning, other, jitter = (part[lo : hi + 1] for part in _both_ways(grid, hz, PHASE_CYCLES))
+    mirror = np.abs(other)
     valid = grid.valid[lo : hi + 1]
     a, b = first - lo, last - lo
     trim = int(0.15 * (b - a))
-    # The radius with jitter's share taken out (jitter alone makes the demodulation grow).
-    radius = np.sqrt(np.maximum(np.abs(turning) ** 2 - jitter**2, 0.0))
+    # The turning's power and radius with jitter's share taken out (jitter alone makes the
+    # demodulation grow).
+    power = np.abs(turning) ** 2 - jitter**2
+    radius = np.sqrt(np.maximum(power, 0.0))
     typical = float(np.median(radius[a + trim : b - trim + 1]))
     if typical <= MIN_SIZE:
         return np.zeros(0), first, last
     # Where jitter through the demodulation reaches the edge's own size, nothing about the
     # circle can be told: such moments are unknown, like lost frames.
-    sure = valid & (jitter < SURE_SHARE * EDGE_RADIUS * typical)
+    sure = valid & (jitter < EDGE_RADIUS * typical)
     flat = float(np.median((mirror / np.maximum(radius, MIN_SIZE))[a + trim : b - trim + 1]))
     edge_mirror = min(flat, 1.0) + EDGE_MIRROR * (1.0 - min(flat, 1.0))
     expected = FULL_TURN * hz * grid.step
@@ -318,7 +312,6 @@ def set_turns(
     sigma = PHASE_CYCLES * period
     t = grid.t[lo : hi + 1]
     mid = (start + end) // 2
-    power = np.abs(turning) ** 2 - jitter**2
     start = _fit_edge(t, power, sure, start, -1, typical, sigma, reach, mid)
     end = _fit_edge(t, power, sure, end, 1, typical, sigma, reach, mid)
     while start < end and not sure[start]:
@@ -330,7 +323,7 @@ def set_turns(
 
 def _fit_edge(
     t: np.ndarray,
-    radius: np.ndarray,
+    power: np.ndarray,
     sure: np.ndarray,
     guess: int,
     way: int,
@@ -339,9 +332,10 @@ def _fit_edge(
     reach: int,
     mid: int,
 ) -> int:
-    """Where the set ends near `guess`, going `way`: the step of a circle of `size` that
-    stops there, seen through the demodulation's Gaussian window (so a smooth fall from
-    size to nothing), fitted to the radius by least squares over about a circle either side."""
+    """Where the set ends near `guess`, going `way`: a circle of radius `size` that stops
+    there, seen through the demodulation's Gaussian window (so a smooth fall from size to
+    nothing), its power fitted to `power` by least squares over about a circle either side
+    (in power, jitter's share taken out, so jitter does not push the end outwards)."""
     n = len(t)
     lo_c, hi_c = max(0, guess - reach), min(n - 1, guess + reach)
     if way > 0:
@@ -357,7 +351,7 @@ def _fit_edge(
     cands = np.arange(lo_c, hi_c + 1)
     inside = way * (t[cands][:, None] - t[window][None, :]) / sigma
     model = (size * ndtr(inside)) ** 2
-    cost = np.sum((radius[window][None, :] - model) ** 2, axis=1)
+    cost = np.sum((power[window][None, :] - model) ** 2, axis=1)
     return int(cands[int(np.argmin(cost))])
 
 
