@@ -24,12 +24,29 @@ class Tonight:
     trial: StoredTrial
 
 
+class TrialRunning(TrialError):
+    """A trial was asked to start while another runs."""
+
+
+@dataclass(frozen=True)
+class TrialOverview:
+    """The latest trial (None: never one), its result as of tonight, and tonight."""
+
+    trial: StoredTrial | None
+    result: TrialResult | None
+    tonight: date
+
+    @property
+    def running(self) -> bool:
+        return self.trial is not None and _running(self.trial, self.tonight)
+
+
 def _tonight(store: Store, now: datetime) -> date:
     return night_in_zone(now, user_zone(store))
 
 
-def _running(trial: StoredTrial | None, tonight: date) -> bool:
-    return trial is not None and trial.stopped_at is None and tonight <= trial.plan.end
+def _running(trial: StoredTrial, tonight: date) -> bool:
+    return trial.stopped_at is None and tonight <= trial.plan.end
 
 
 def start_trial(
@@ -55,7 +72,7 @@ def start_trial(
     with store.write() as session:
         current = trial_repo.latest_trial(session=session)
         if current is not None and _running(current, tonight):
-            raise TrialError(
+            raise TrialRunning(
                 f"a trial is already running (from {current.plan.start} to {current.plan.end});"
                 " stop it first with `crampcoach trial stop`"
             )
@@ -78,20 +95,27 @@ def tonight(store: Store, *, now: datetime | None = None) -> Tonight | None:
     return Tonight(night, trial.plan.assignment(night), trial)
 
 
-def trial_result(store: Store, *, now: datetime | None = None) -> TrialResult | None:
-    """The latest trial's result as of tonight (interim while it runs); None: no trial."""
+def trial_overview(store: Store, *, now: datetime | None = None) -> TrialOverview:
+    """The latest trial with its result as of tonight (interim while it runs)."""
     now = now or utc_now()
     trial = latest_trial(store)
+    tonight = _tonight(store, now)
     if trial is None:
-        return None
+        return TrialOverview(None, None, tonight)
     plan = trial.plan
-    today = _tonight(store, now)
+    today = tonight
     if trial.stopped_at is not None:
         today = min(today, night_in_zone(trial.stopped_at, user_zone(store)))
-    data = diary_data(store, first=plan.start, last=max(plan.start, plan.end), now=now)
-    return analyse_trial(
+    data = diary_data(store, first=plan.start, last=plan.end, now=now)
+    result = analyse_trial(
         plan, data.episodes, data.routine_nights, today=today, washout_days=trial.washout_days
     )
+    return TrialOverview(trial, result, tonight)
+
+
+def trial_result(store: Store, *, now: datetime | None = None) -> TrialResult | None:
+    """The latest trial's result as of tonight (interim while it runs); None: no trial."""
+    return trial_overview(store, now=now).result
 
 
 def stop_trial(store: Store, *, now: datetime | None = None) -> StoredTrial:

@@ -22,11 +22,12 @@ def field_error(exc: UserError, fields: dict[str, str]) -> tuple[str | None, str
     text = str(exc)
     match = _PREFIX.match(text)
     if match is None or match.group(1) not in fields:
-        return None, _sentence(text)
-    return fields[match.group(1)], _sentence(text[match.end() :])
+        return None, sentence(text)
+    return fields[match.group(1)], sentence(text[match.end() :])
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
+    """A message as a sentence for a person: trimmed, first letter capital."""
     text = text.strip()
     return text[:1].upper() + text[1:] if text else "This value is not valid."
 

@@ -10,7 +10,7 @@ from crampcoach.services.screening import latest_screening, take_screening
 from crampcoach.store import Store
 from crampcoach.web.deps import StoreDep, TemplatesDep
 from crampcoach.web.flash import set_flash, take_flash
-from crampcoach.web.forms import FormDep, form_text
+from crampcoach.web.forms import FormDep, form_text, sentence
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,7 +59,7 @@ def screening_post(
             templates,
             store,
             answers=kept,
-            error=message[:1].upper() + message[1:],
+            error=sentence(message),
             status=400,
         )
     set_flash(request, "Your answers are saved. What they mean is below.")

@@ -6,15 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from crampcoach.diary.night import night_in_zone
 from crampcoach.insights import TrialError
-from crampcoach.services.diary import user_zone
-from crampcoach.services.storage import utc_now
-from crampcoach.services.trial import latest_trial, start_trial, stop_trial, trial_result
+from crampcoach.services.trial import TrialRunning, start_trial, stop_trial, trial_overview
 from crampcoach.store import Store
 from crampcoach.web.deps import StoreDep, TemplatesDep
 from crampcoach.web.flash import set_flash, take_flash
-from crampcoach.web.forms import FormDep, form_text
+from crampcoach.web.forms import FormDep, form_text, sentence
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,22 +33,14 @@ def _trial_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    trial = latest_trial(store)
-    result = trial_result(store)
-    tonight = night_in_zone(utc_now(), user_zone(store))
-    running = (
-        trial is not None
-        and trial.stopped_at is None
-        and result is not None
-        and result.status != "finished"
-    )
+    overview = trial_overview(store)
     context = {
         "page": "insights",
         "flash": take_flash(request),
-        "trial": trial,
-        "result": result,
-        "running": running,
-        "tonight": tonight,
+        "trial": overview.trial,
+        "result": overview.result,
+        "running": overview.running,
+        "tonight": overview.tonight,
         "arm_words": ARM_WORDS,
         "values": values or {"block_days": "14", "pairs": "3", "seed": ""},
         "errors": errors or {},
@@ -86,7 +75,6 @@ def trial_start(
             seed = int(values["seed"])
     if errors:
         return _trial_page(request, templates, store, values=values, errors=errors, status=400)
-    already = latest_trial(store)
     try:
         trial = start_trial(
             store,
@@ -96,18 +84,14 @@ def trial_start(
         )
     except TrialError as exc:
         # 409: refused because a trial runs; 400: something wrong with what was asked.
-        tonight = night_in_zone(utc_now(), user_zone(store))
-        conflict = already is not None and already.stopped_at is None
-        conflict = conflict and already is not None and tonight <= already.plan.end
         message = str(exc).replace("with `crampcoach trial stop`", "(Stop the trial, below)")
-        message = message[:1].upper() + message[1:]
         return _trial_page(
             request,
             templates,
             store,
             values=values,
-            errors={"form": message},
-            status=409 if conflict else 400,
+            errors={"form": sentence(message)},
+            status=409 if isinstance(exc, TrialRunning) else 400,
         )
     set_flash(request, f"Trial started: {trial.plan.start:%d %b %Y} to {trial.plan.end:%d %b %Y}.")
     return RedirectResponse("/trial", status_code=303)
@@ -123,7 +107,7 @@ def trial_stop(request: Request, templates: TemplatesDep, store: StoreDep) -> Re
             request,
             templates,
             store,
-            errors={"stop": message[:1].upper() + message[1:] + "."},
+            errors={"stop": sentence(message) + "."},
             status=409,
         )
     set_flash(request, "Trial stopped. The result below covers the nights before it stopped.")
