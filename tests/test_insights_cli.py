@@ -141,3 +141,15 @@ def test_a_severe_cramp_offers_the_screening(cli) -> None:
     assert mild.code == 0 and "crampcoach screen" not in mild.out
     long = cli("log", "--leg", "left", "--where", "foot", "--severity", "3", "--minutes", "15")
     assert "crampcoach screen" in long.out
+
+
+@pytest.mark.parametrize("command", [["remind"], ["export", "--format", "json"]])
+def test_an_unwritable_output_is_one_line_and_exit_2(
+    cli, tmp_path: Path, command: list[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    result = cli(*command, "-o", str(blocker / "out.txt"))
+    assert result.code == 2, result.err
+    assert result.err.startswith("crampcoach: error: cannot write") and result.err.count("\n") == 1
+    assert blocker.read_text(encoding="utf-8") == "x"

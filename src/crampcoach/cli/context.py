@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 from typing import NoReturn
 
 import typer
 
-from crampcoach.errors import DiaryError
+from crampcoach.errors import DiaryError, UserError
+from crampcoach.services.diary_files import write_file
 from crampcoach.settings import Settings
 
 
@@ -34,3 +36,19 @@ def parse_night(text: str | None, option: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise DiaryError(f"{option}: not a date, use YYYY-MM-DD (got {text!r})") from None
+
+
+def write_output(output: str, data: str | bytes) -> None:
+    """Write a command's file: to stdout for "-", else whole or not at all (one line on
+    stderr says where)."""
+    if output == "-":
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    try:
+        write_file(Path(output), data)
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    print(f"wrote {output}", file=sys.stderr)

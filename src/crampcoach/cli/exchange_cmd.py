@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-from crampcoach.cli.context import settings_from
+from crampcoach.cli.context import settings_from, write_output
 from crampcoach.errors import UserError
 from crampcoach.services.diary_files import (
     FORMATS,
     backup_diary,
     export_diary,
     import_diary,
-    write_file,
 )
 from crampcoach.services.storage import store_for
 
@@ -36,12 +34,7 @@ def register(app: typer.Typer) -> None:
             fmt = "csv" if output.lower().endswith(".csv") else "json"
         if fmt not in FORMATS:
             raise UserError(f"format: use csv, json or fhir (got {fmt!r})")
-        text = export_diary(store_for(settings_from(ctx)), fmt)  # type: ignore[arg-type]
-        if output == "-":
-            sys.stdout.write(text)
-            return
-        write_file(Path(output), text)
-        print(f"wrote {output}", file=sys.stderr)
+        write_output(output, export_diary(store_for(settings_from(ctx)), fmt))  # type: ignore[arg-type]
 
     @app.command("import")
     def import_(

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import typer
 
-from crampcoach.cli.context import parse_night, settings_from
-from crampcoach.errors import UserError
-from crampcoach.services.diary_files import write_file
+from crampcoach.cli.context import parse_night, settings_from, write_output
 from crampcoach.services.reminders import reminder_file
 from crampcoach.services.report import build_report_pdf
 from crampcoach.services.storage import store_for
-
-
-def _write(output: str, data: bytes) -> None:
-    if output == "-":
-        sys.stdout.buffer.write(data)
-        return
-    try:
-        write_file(Path(output), data)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
-    print(f"wrote {output}", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +28,7 @@ def register(app: typer.Typer) -> None:
             first=parse_night(first, "--from"),
             last=parse_night(last, "--to"),
         )
-        _write(output, data)
+        write_output(output, data)
 
     @app.command("remind")
     def remind(
@@ -61,4 +45,4 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """A calendar file that reminds you of the bedtime routine every night, with an
         alarm (any calendar app imports it)."""
-        _write(output, reminder_file(store_for(settings_from(ctx)), at=at))
+        write_output(output, reminder_file(store_for(settings_from(ctx)), at=at))

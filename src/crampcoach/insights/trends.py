@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.special import stdtrit
 
 from crampcoach.insights.weekly import WeekRow
 
@@ -36,6 +35,8 @@ class Trend:
 
 def fit_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     """(slope, low, high): the OLS slope of y on x and its 95% interval."""
+    from scipy.special import stdtrit  # imported when needed: scipy costs every start
+
     n = x.size
     dx = x - x.mean()
     sxx = float(dx @ dx)

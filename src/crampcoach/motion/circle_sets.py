@@ -34,7 +34,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtr
 
 FULL_TURN = 2 * math.pi
 RATES = np.geomspace(0.45, 2.6, 10)  # circles a second that can be counted
@@ -336,6 +335,8 @@ def _fit_edge(
     there, seen through the demodulation's Gaussian window (so a smooth fall from size to
     nothing), its power fitted to `power` by least squares over about a circle either side
     (in power, jitter's share taken out, so jitter does not push the end outwards)."""
+    from scipy.special import ndtr  # imported when needed: scipy costs every start
+
     n = len(t)
     lo_c, hi_c = max(0, guess - reach), min(n - 1, guess + reach)
     if way > 0:

@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from crampcoach.errors import ImportFileError, UserError
 from crampcoach.export.diary_csv import read_csv, write_csv
@@ -21,7 +21,7 @@ from crampcoach.store import profile as profile_repo
 from crampcoach.store import routine_sessions as session_repo
 
 Format = Literal["csv", "json", "fhir"]
-FORMATS: tuple[str, ...] = ("csv", "json", "fhir")
+FORMATS: tuple[str, ...] = get_args(Format)
 
 
 @dataclass(frozen=True)
