@@ -1,5 +1,5 @@
 """A picture of an analysis: the toe's path (foot exercises) and the live measure over
-time with the counted events marked. Needs matplotlib (in the "camera" extra)."""
+time with the counted events marked, with matplotlib (imported when a plot is asked for)."""
 
 from __future__ import annotations
 
@@ -29,10 +29,7 @@ def _pyplot():  # type: ignore[no-untyped-def]
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise UserError(
-            '--plot needs matplotlib, which comes with the "camera" extra: '
-            "pip install 'crampcoach[camera]'"
-        ) from None
+        raise UserError("--plot needs matplotlib: pip install matplotlib") from None
     return plt
 
 
