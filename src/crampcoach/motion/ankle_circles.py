@@ -1,6 +1,7 @@
 """Ankle circles: full circles of the toes counted per direction, in the person's own sense.
 
-The toe tip's position relative to the knee is followed live, judged LAG_S late so the
+The foot's line, toe tip minus heel, is followed live (it turns with the foot about the
+ankle; lifting the leg or swaying hardly moves it), judged LAG_S late so the
 path on both sides of each moment is known. At each moment a local spectrum of the
 whitened path (Gaussian-windowed demodulation at a range of turning rates, both ways)
 says whether the toe is circling (one turning clearly above the rest, not a line, the
@@ -171,7 +172,7 @@ class _Loop:
             for name in ("clockwise", "counterclockwise")
         }
 
-    def update(self, t: float, toe: np.ndarray, knee: np.ndarray, shank: float) -> list[str]:
+    def update(self, t: float, toe: np.ndarray, heel: np.ndarray, shank: float) -> list[str]:
         dt = 0.0 if self.last_t is None else t - self.last_t
         self.last_t = t
         scale = float(self.shank(np.array([shank]), dt)[0])
@@ -179,12 +180,13 @@ class _Loop:
             return []
         # Kept in image units: the shank's length on screen changes as the leg moves, and
         # dividing by it would move the loop's centre. Sizes are compared in shank lengths.
-        point = self.median(toe - knee).copy()
+        foot = toe - heel
+        point = self.median(foot).copy()
         self.scale = scale
         self.times.append(t)
         self.points.append(point)
         self.history_t.append(t)
-        self.history_p.append(point)
+        self.history_p.append(foot)  # circle_sets removes single-frame outliers itself
         self.pending.append(t)
         return self._judge(now=t)
 
@@ -310,13 +312,13 @@ class AnkleCircles(FootExercise):
         usable = False
         ankles: dict[Side, np.ndarray] = {}
         for s in SIDES:
-            _hip, knee, ankle, _heel, toe, _shoulder = leg(s)
-            points = image_leg(frame, s, need=(knee, ankle, toe))
+            _hip, knee, ankle, heel, toe, _shoulder = leg(s)
+            points = image_leg(frame, s, need=(knee, ankle, heel, toe))
             if points is None:
                 continue
             usable = True
             ankles[s] = points.ankle
-            counted = self.loops[s].update(frame.t, points.toe, points.knee, points.shank)
+            counted = self.loops[s].update(frame.t, points.toe, points.heel, points.shank)
             if s == self.side:
                 events.extend(f"circle:{direction}" for direction in counted)
         hint = self.hint(frame.t, usable)
