@@ -173,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="which suite (1)")
     parser.add_argument("--clean", action="store_true", help="no jitter, losses or outliers")
     parser.add_argument("--jitter-px", type=float, default=None, help="landmark jitter, pixels")
+    parser.add_argument(
+        "--exercise", choices=sorted(SCORERS), action="append", help="only this one (repeatable)"
+    )
     args = parser.parse_args(argv)
     counts = {
         "ankle-circles": args.tracks,
@@ -180,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         "childs-pose": max(args.tracks // 2, 1),
         "toe-writing": max(args.tracks // 10, 1),
     }
+    if args.exercise:
+        counts = {name: n for name, n in counts.items() if name in args.exercise}
     jobs = [
         (exercise, SEED_BASE + args.seed * 10_000 + i, args.clean, args.jitter_px)
         for exercise, n in counts.items()
@@ -208,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{exercise:15} {'tracks (refused as unreadable)':36} {len(mine):7d}  ({len(refused)})"
         )
     circles = [o for o in outcomes if o.exercise == "ankle-circles" and not o.refused]
+    if not circles:
+        return 1 if failed else 0
     print("\nankle circles by circle radius / jitter (pixels):")
     print(f"{'radius/jitter':15} {'tracks':>6} {'within one':>10} {'exact':>6}")
     for low, high in ((0, 2), (2, 4), (4, float("inf"))):

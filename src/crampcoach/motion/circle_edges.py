@@ -26,8 +26,9 @@ DRIFT_DEGREE = 3  # the path's own drift near an end (lifting or lowering the fo
 RAMP_WIDTHS = (0.0, 0.1, 0.2, 0.3)  # circles: how gradually a set may fade in or out
 OUTSIDE_CIRCLES = 0.75  # an end's fit sees this much beyond the latest candidate ...
 INSIDE_CIRCLES = 1.0  # ... and this much inside the earliest
-FLAT = 1.0  # an end fits "as well" within this many jitter variances of the best
 TINY_GRAM = 1e-12
+REWEIGHT = 1  # robust passes after the plain least squares
+WEIGHT_CIRCLES = 0.25  # residuals averaged this far either side, for the weights
 
 
 def walk(state: np.ndarray, start: int, way: int, dip: int, bridge: int) -> tuple[int, int | None]:
@@ -120,6 +121,61 @@ def _ramp(inside: np.ndarray, width: float) -> np.ndarray:
     return s * s * (3 - 2 * s)
 
 
+def _search(
+    tt: np.ndarray,
+    zz: np.ndarray,
+    weight: np.ndarray,
+    base: np.ndarray,
+    own: np.ndarray,
+    inside: np.ndarray,
+    period: float,
+    widths: Sequence[float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted least squares for every candidate and ramp width: (each candidate's
+    likelihood at its best width, normalised; the best fit's residuals)."""
+    root = np.sqrt(weight)
+    profile = np.full(len(inside), math.inf)
+    residuals = np.zeros((len(inside), len(tt)), complex)
+    params = 0
+    for width in widths:
+        fade = _ramp(inside, width * period)
+        design = np.concatenate(
+            [
+                np.broadcast_to(base, (len(inside), *base.shape)),
+                (fade * own)[..., None],
+                (fade * own.conj())[..., None],
+            ],
+            axis=-1,
+        )
+        params = design.shape[-1]
+        scaled = design * root[None, :, None]
+        adjoint = scaled.conj().transpose(0, 2, 1)
+        gram = adjoint @ scaled + 1e-9 * np.eye(params)[None]
+        coef = np.linalg.solve(gram, adjoint @ (zz * root)[:, None])
+        residual = zz[None, :] - (design @ coef)[..., 0]
+        rss = np.sum(weight[None, :] * np.abs(residual) ** 2, axis=1)
+        better = rss < profile
+        profile[better] = rss[better]
+        residuals[better] = residual[better]
+    k = int(np.argmin(profile))
+    # How likely each candidate is, given the jitter the best fit leaves: where the data
+    # cannot tell (a gap), all alike, so the expected edge is the middle of what fits.
+    jitter = profile[k] / max(2 * len(zz) - 2 * params, 1)
+    likely = np.exp(-0.5 * (profile - profile[k]) / max(jitter, TINY_GRAM))
+    return likely / likely.sum(), residuals[k]
+
+
+def _local_weights(tt: np.ndarray, residual: np.ndarray, period: float) -> np.ndarray:
+    """1 / the residuals' local variance (over a quarter circle either side): a burst of
+    jitter or a landmark wandering off counts for less."""
+    power = np.abs(residual) ** 2
+    near = np.abs(tt[:, None] - tt[None, :]) <= WEIGHT_CIRCLES * period
+    local = (near @ power) / near.sum(axis=1)
+    floor = 0.25 * float(np.median(local)) + TINY_GRAM
+    weight = 1.0 / np.maximum(local, floor)
+    return weight / weight.mean()
+
+
 def fit_edge(
     t: np.ndarray,
     z: np.ndarray,
@@ -131,7 +187,9 @@ def fit_edge(
 ) -> float:
     """Where a set starts (way -1: circling after it) or ends (+1: before it) among
     `candidates` (seconds): least squares on the path z (complex, at times t) of a cubic
-    drift plus a circle following `turns` (the phase track there) that fades at the edge."""
+    drift plus a circle following `turns` (the phase track there) that fades at the edge;
+    then once more with each moment weighted by how well the first fit explained the
+    moments around it (robust against bursts of jitter)."""
     if way < 0:
         lo, hi = candidates[0] - OUTSIDE_CIRCLES * period, candidates[-1] + INSIDE_CIRCLES * period
     else:
@@ -141,33 +199,11 @@ def fit_edge(
         return float(candidates[len(candidates) // 2])
     tt, zz = t[near], z[near]
     u = (tt - tt.mean()) / max(float(np.ptp(tt)), 1e-9)
-    drift = np.stack([u**d for d in range(DRIFT_DEGREE + 1)], axis=-1)
+    base = np.stack([u**d for d in range(DRIFT_DEGREE + 1)], axis=-1)
     own = np.exp(2j * math.pi * turns[near])
     inside = (tt[None, :] - candidates[:, None]) * (-way)
-    best, best_at = math.inf, float(candidates[0])
-    for width in widths:
-        fade = _ramp(inside, width * period)
-        design = np.concatenate(
-            [
-                np.broadcast_to(drift, (len(candidates), *drift.shape)),
-                (fade * own)[..., None],
-                (fade * own.conj())[..., None],
-            ],
-            axis=-1,
-        )
-        target = zz
-        adjoint = design.conj().transpose(0, 2, 1)
-        gram = adjoint @ design + TINY_GRAM * np.eye(design.shape[-1])[None]
-        coef = np.linalg.solve(gram, adjoint @ target[:, None])
-        rss = np.sum(np.abs(target[None, :] - (design @ coef)[..., 0]) ** 2, axis=1)
-        k = int(np.argmin(rss))
-        if rss[k] < best:
-            freedom = max(2 * len(zz) - 2 * design.shape[-1], 1)
-            level = rss[k] * (1 + FLAT / freedom)
-            lo_k, hi_k = k, k
-            while lo_k > 0 and rss[lo_k - 1] <= level:
-                lo_k -= 1
-            while hi_k < len(rss) - 1 and rss[hi_k + 1] <= level:
-                hi_k += 1
-            best, best_at = float(rss[k]), float(0.5 * (candidates[lo_k] + candidates[hi_k]))
-    return best_at
+    weight = np.ones(len(tt))
+    for _ in range(1 + REWEIGHT):
+        likely, residual = _search(tt, zz, weight, base, own, inside, period, widths)
+        weight = _local_weights(tt, residual, period)
+    return float(likely @ candidates)
