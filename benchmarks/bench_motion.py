@@ -1,7 +1,7 @@
 """Accuracy of the motion analysers on generated tracks with known ground truth.
 
 Run: .venv/bin/python benchmarks/bench_motion.py [--tracks 200] [--seed 1] [--clean]
-                                                  [--jitter-px PX]
+                                                  [--jitter-px PX] [--exercise NAME ...]
 
 Each track comes from `crampcoach.fixtures.motion.generate` (a kinematic body, a camera at
 a random angle and distance, jitter, lost frames, outliers, low visibility, 15-30 fps)

@@ -10,23 +10,24 @@
   rate of the nearest circle.
 - `fit_edge`: an end placed by least squares on the path itself: a low-order drift plus a
   circle that fades in (or out) with a smooth ramp, the circle following the phase track,
-  tried at every candidate moment and ramp width. Where the data cannot tell (a gap), the
-  middle of what fits as well is taken.
+  tried at every candidate moment and ramp width; the end is the candidates' mean,
+  each weighed by its likelihood, so where the data cannot tell (a gap) it is the middle
+  of what fits as well.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
+
+from crampcoach.motion.harmonic import TINY
 
 CIRCLING, STILL, UNKNOWN = 1, 0, -1
 DRIFT_DEGREE = 3  # the path's own drift near an end (lifting or lowering the foot)
 RAMP_WIDTHS = (0.0, 0.1, 0.2, 0.3)  # circles: how gradually a set may fade in or out
 OUTSIDE_CIRCLES = 0.75  # an end's fit sees this much beyond the latest candidate ...
 INSIDE_CIRCLES = 1.0  # ... and this much inside the earliest
-TINY_GRAM = 1e-12
 REWEIGHT = 1  # robust passes after the plain least squares
 WEIGHT_CIRCLES = 0.25  # residuals averaged this far either side, for the weights
 
@@ -97,14 +98,6 @@ class PhaseTrack:
             return 1.0 / self.period
         return float(np.polyfit(self.t[near], self.turns[near], 1)[0])
 
-    @property
-    def first_t(self) -> float:
-        return float(self.t[0])
-
-    @property
-    def last_t(self) -> float:
-        return float(self.t[-1])
-
     def at(self, x: np.ndarray | float) -> np.ndarray:
         x = np.asarray(x, float)
         inside = np.interp(x, self.t, self.turns)
@@ -129,15 +122,14 @@ def _search(
     own: np.ndarray,
     inside: np.ndarray,
     period: float,
-    widths: Sequence[float],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weighted least squares for every candidate and ramp width: (each candidate's
     likelihood at its best width, normalised; the best fit's residuals)."""
     root = np.sqrt(weight)
     profile = np.full(len(inside), math.inf)
-    residuals = np.zeros((len(inside), len(tt)), complex)
+    best = np.zeros(len(tt), complex)
     params = 0
-    for width in widths:
+    for width in RAMP_WIDTHS:
         fade = _ramp(inside, width * period)
         design = np.concatenate(
             [
@@ -154,15 +146,16 @@ def _search(
         coef = np.linalg.solve(gram, adjoint @ (zz * root)[:, None])
         residual = zz[None, :] - (design @ coef)[..., 0]
         rss = np.sum(weight[None, :] * np.abs(residual) ** 2, axis=1)
-        better = rss < profile
-        profile[better] = rss[better]
-        residuals[better] = residual[better]
+        k = int(np.argmin(rss))
+        if rss[k] < profile.min():
+            best = residual[k]
+        profile = np.minimum(profile, rss)
     k = int(np.argmin(profile))
     # How likely each candidate is, given the jitter the best fit leaves: where the data
     # cannot tell (a gap), all alike, so the expected edge is the middle of what fits.
     jitter = profile[k] / max(2 * len(zz) - 2 * params, 1)
-    likely = np.exp(-0.5 * (profile - profile[k]) / max(jitter, TINY_GRAM))
-    return likely / likely.sum(), residuals[k]
+    likely = np.exp(-0.5 * (profile - profile[k]) / max(jitter, TINY))
+    return likely / likely.sum(), best
 
 
 def _local_weights(tt: np.ndarray, residual: np.ndarray, period: float) -> np.ndarray:
@@ -171,7 +164,7 @@ def _local_weights(tt: np.ndarray, residual: np.ndarray, period: float) -> np.nd
     power = np.abs(residual) ** 2
     near = np.abs(tt[:, None] - tt[None, :]) <= WEIGHT_CIRCLES * period
     local = (near @ power) / near.sum(axis=1)
-    floor = 0.25 * float(np.median(local)) + TINY_GRAM
+    floor = 0.25 * float(np.median(local)) + TINY
     weight = 1.0 / np.maximum(local, floor)
     return weight / weight.mean()
 
@@ -183,7 +176,6 @@ def fit_edge(
     candidates: np.ndarray,
     way: int,
     period: float,
-    widths: Sequence[float] = RAMP_WIDTHS,
 ) -> float:
     """Where a set starts (way -1: circling after it) or ends (+1: before it) among
     `candidates` (seconds): least squares on the path z (complex, at times t) of a cubic
@@ -202,8 +194,8 @@ def fit_edge(
     base = np.stack([u**d for d in range(DRIFT_DEGREE + 1)], axis=-1)
     own = np.exp(2j * math.pi * turns[near])
     inside = (tt[None, :] - candidates[:, None]) * (-way)
-    weight = np.ones(len(tt))
-    for _ in range(1 + REWEIGHT):
-        likely, residual = _search(tt, zz, weight, base, own, inside, period, widths)
+    likely, residual = _search(tt, zz, np.ones(len(tt)), base, own, inside, period)
+    for _ in range(REWEIGHT):
         weight = _local_weights(tt, residual, period)
+        likely, residual = _search(tt, zz, weight, base, own, inside, period)
     return float(likely @ candidates)

@@ -45,7 +45,7 @@ BRIDGE_S = 2.5  # what cannot be told is crossed for at most this long
 SEARCH_OUT = 0.5  # an end is sought this many circles beyond where the walk stopped ...
 SEARCH_IN = 2.0  # ... and this many inside (the walk may run into lifting the foot)
 END_STEP = 0.02  # circles between candidate ends
-MIN_COVER = 0.5  # of a window's weight seen, for a judgement
+JUDGE_COVER = 0.5  # of a window's weight seen, for a judgement
 SLACK_TURNS = 0.15  # a circle this close to complete counts
 
 
@@ -72,6 +72,19 @@ def count_full(turns: float) -> int:
     return max(0, math.floor(turns + SLACK_TURNS))
 
 
+class _PhaseFits:
+    """The set window's fit on one grid, once per rate (reaches and ends share them)."""
+
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        self._fits: dict[float, HarmonicFit] = {}
+
+    def __call__(self, hz: float) -> HarmonicFit:
+        if hz not in self._fits:
+            self._fits[hz] = harmonic_fit(self.grid, hz, PHASE_CYCLES)
+        return self._fits[hz]
+
+
 @dataclass
 class _Reach:
     """A set's extent: grid indices of its first and last circling moments and of the
@@ -90,7 +103,7 @@ def find_seeds(grid: Grid, min_radius: float) -> list[tuple[int, int, float]]:
     fits = [harmonic_fit(grid, hz, DETECT_CYCLES) for hz in RATES]
     z = np.array([f.z for f in fits])
     ways = {1: np.array([np.abs(f.a) for f in fits]), -1: np.array([np.abs(f.b) for f in fits])}
-    known = fits[0].cover >= MIN_COVER
+    known = fits[0].cover >= JUDGE_COVER
     cols = np.arange(len(grid.t))
     seeds = []
     for sign, size in ways.items():
@@ -115,16 +128,17 @@ def _judge(fit: HarmonicFit, first: int, last: int) -> tuple[np.ndarray, float]:
     last] (its middle 70 %); and that typical area."""
     trim = int(0.15 * (last - first))
     core = slice(first + trim, last - trim + 1)
-    seen = fit.cover[core] >= MIN_COVER
+    seen = fit.cover[core] >= JUDGE_COVER
     typical = float(np.median(fit.area[core][seen])) if seen.any() else 0.0
     state = np.where(fit.area >= LEVEL * typical, CIRCLING, STILL)
-    unsure = (fit.cover < MIN_COVER) | (fit.area_sd > UNSURE * typical)
+    unsure = (fit.cover < JUDGE_COVER) | (fit.area_sd > UNSURE * typical)
     return np.where(unsure, UNKNOWN, state), typical
 
 
-def _reach(grid: Grid, seed: tuple[int, int, float], lo: int, hi: int) -> _Reach | None:
+def _reach(fits: _PhaseFits, seed: tuple[int, int, float], lo: int, hi: int) -> _Reach | None:
+    grid = fits.grid
     first, last, hz = seed
-    state, typical = _judge(harmonic_fit(grid, hz, PHASE_CYCLES), first, last)
+    state, typical = _judge(fits(hz), first, last)
     if typical <= TINY:
         return None
     state[:lo] = STILL
@@ -137,18 +151,18 @@ def _reach(grid: Grid, seed: tuple[int, int, float], lo: int, hi: int) -> _Reach
     return _Reach(hz, start, before, end, after, typical * (last - first))
 
 
-def _reaches(grid: Grid, seeds: list[tuple[int, int, float]]) -> list[_Reach]:
+def _reaches(fits: _PhaseFits, seeds: list[tuple[int, int, float]]) -> list[_Reach]:
     """Each seed's extent, bounded by the seeds of the other way; extents of one way that
     meet joined; of two overlapping extents of opposite ways, the stronger kept."""
     found = []
     for first, last, hz in seeds:
-        lo, hi = 0, len(grid.t) - 1
+        lo, hi = 0, len(fits.grid.t) - 1
         for o_first, o_last, o_hz in seeds:
             if o_hz * hz < 0 and o_last < first:
                 lo = max(lo, (o_last + first) // 2)
             elif o_hz * hz < 0 and o_first > last:
                 hi = min(hi, (last + o_first) // 2)
-        reach = _reach(grid, (first, last, hz), lo, hi)
+        reach = _reach(fits, (first, last, hz), lo, hi)
         if reach is not None:
             found.append(reach)
     found.sort(key=lambda r: r.first)
@@ -172,14 +186,15 @@ def _reaches(grid: Grid, seeds: list[tuple[int, int, float]]) -> list[_Reach]:
     ]
 
 
-def _settle(grid: Grid, reach: _Reach) -> tuple[float, float, float] | None:
+def _settle(fits: _PhaseFits, reach: _Reach) -> tuple[float, float, float] | None:
     """(start, end, turns) of a set: its phase between its two fitted ends."""
+    grid = fits.grid
     hz, period = reach.hz, 1.0 / abs(reach.hz)
     margin = round(1.5 * period / grid.step) + 1
     outer_first = reach.before if reach.before is not None else reach.first
     outer_last = reach.after if reach.after is not None else reach.last
     part = slice(max(0, outer_first - margin), min(len(grid.t), outer_last + margin + 1))
-    fit = harmonic_fit(grid, hz, PHASE_CYCLES)
+    fit = fits(hz)
     state, _typical = _judge(fit, reach.first, reach.last)
     offset = part.start
     sure = state[part] == CIRCLING
@@ -211,9 +226,10 @@ def circle_sets(
     if len(times) < 8:
         return []
     grid = to_grid(np.asarray(times, float), despike(points))
+    fits = _PhaseFits(grid)
     out = []
-    for reach in _reaches(grid, find_seeds(grid, min_radius)):
-        settled = _settle(grid, reach)
+    for reach in _reaches(fits, find_seeds(grid, min_radius)):
+        settled = _settle(fits, reach)
         if settled is None or settled[2] < MIN_CIRCLES:
             continue
         start, end, turned = settled
