@@ -12,8 +12,15 @@ after its first report). A last process times the heavy imports alone, so the co
 figure can be split into imports and work. Wall-clock seconds, and CPU seconds beside
 them (less disturbed by other work on the machine).
 
-Goal: insights + PDF for ten years under 2 s. Exits 1 when the warm figure misses it;
-the cold one is reported and judged separately.
+Two more reports over the same ten years test what a person can type or import: (d) the
+largest profile the bounds allow (50 medicines and 50 conditions of 200 characters, none
+with a space, so every one must be broken across lines), and (e) a profile stored before
+the bounds, with a medicine of 100,000 characters (the report clips it).
+
+Goals: insights + PDF for ten years under 2 s warm, and under 2 s cold once the one-off
+imports are taken out; reports (d) and (e) under 2 s warm. Exits 1 when any goal printed
+with PASS/FAIL is missed. The cold figure with the imports is reported, not judged: the
+imports alone (statsmodels, matplotlib) take about that long.
 """
 
 from __future__ import annotations
@@ -26,6 +33,10 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crampcoach.diary.models import Profile
 
 GOAL_S = 2.0
 TASKS = {
@@ -34,7 +45,11 @@ TASKS = {
     "pdf": "    render_report_pdf (content made before)",
     "report": "(b) report_content + render_report_pdf",
     "both": "(c) summarize_diary, then (b)",
+    "largest": "(d) (b), largest allowed profile",
+    "legacy": "(e) (b), a 100,000-character medicine",
 }
+LIST_ITEMS, ITEM_LENGTH = 50, 200  # the most crampcoach.diary.bounds allows (2026)
+LEGACY_LENGTH = 100_000
 IMPORTS = {  # what the first call imports, in the order it does
     "crampcoach.insights (numpy, scipy)": ("crampcoach.insights",),
     "statsmodels (GLM, NegativeBinomial)": (
@@ -71,11 +86,32 @@ def time_imports() -> dict[str, object]:
     return {"imports": spent}
 
 
+def profile_for(task: str, usual: Profile) -> Profile:
+    """The profile a task reports: the generated one, or one of the two large ones."""
+    from crampcoach.diary.models import Profile
+
+    if task == "largest":  # no spaces: every item is broken across lines by its widths
+        return Profile(
+            timezone=usual.timezone,
+            medicines=[f"medicine{i:02d}".ljust(ITEM_LENGTH, "x") for i in range(LIST_ITEMS)],
+            conditions=[f"condition{i:02d}".ljust(ITEM_LENGTH, "y") for i in range(LIST_ITEMS)],
+        )
+    if task == "legacy":  # as the store hands back a profile kept before the bounds
+        return Profile.model_construct(
+            timezone=usual.timezone,
+            bedtime=usual.bedtime,
+            medicines=[*usual.medicines, "m" * LEGACY_LENGTH],
+            conditions=list(usual.conditions),
+        )
+    return usual
+
+
 def time_task(task: str, nights: int, repeat: int) -> dict[str, object]:
     """Time one task in this (fresh) process: its imports, first call and warm calls."""
     from crampcoach.fixtures.diary import DEFAULT_END, generate_history
 
     history = generate_history(nights=nights)  # not timed
+    profile = profile_for(task, history.profile)
     last = DEFAULT_END
     first = last - timedelta(days=nights - 1)
     made = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -96,7 +132,7 @@ def time_task(task: str, nights: int, repeat: int) -> dict[str, object]:
             routine,
             first_night=first,
             last_night=last,
-            profile=history.profile,
+            profile=profile,
             trial=None,
             screening=screening,
             screening_taken_at=made,
@@ -112,7 +148,7 @@ def time_task(task: str, nights: int, repeat: int) -> dict[str, object]:
             summarize_diary(history.episodes, routine, first_night=first, last_night=last)
         if task == "content":
             content()
-        if task in ("pdf", "report", "both"):
+        if task in ("pdf", "report", "both", "largest", "legacy"):
             size = len(render_report_pdf(ready if ready is not None else content()))
 
     calls = []
@@ -146,6 +182,8 @@ def main() -> int:
     parser.add_argument("--nights", type=int, default=3650)
     parser.add_argument("--child", choices=[*TASKS, "imports"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.repeat < 1 and not args.child:
+        parser.error("--repeat: at least 1 (the goals are judged on the warm calls)")
     if args.child == "imports":
         print(json.dumps(time_imports()))
         return 0
@@ -175,18 +213,22 @@ def main() -> int:
     both = results["both"]
     cold = both["imports"][0] + both["first"][0]
     heavy = sum(wall for wall, _ in imports.values())
-    warm_max = max(w for w, _ in both["warm"])
     print(f"PDF: {results['report']['pdf_bytes'] / 1000:.0f} kB")
-    print(f"goal: insights + PDF for ten years under {GOAL_S:.0f} s, task (c)")
-    print(
-        f"  warm, slowest of {args.repeat}:                 {warm_max:5.2f} s  {verdict(warm_max)}"
-    )
-    print(f"  cold, fresh process incl. imports:      {cold:5.2f} s  {verdict(cold)}")
-    print(
-        f"  cold less the one-off imports ({heavy:4.2f} s): {cold - heavy:5.2f} s  "
-        f"{verdict(cold - heavy)}"
-    )
-    return 0 if warm_max < GOAL_S else 1
+    met = []
+
+    def judge(label: str, seconds: float) -> None:
+        met.append(seconds < GOAL_S)
+        print(f"  {label:<42}{seconds:6.2f} s  {verdict(seconds)}")
+
+    print(f"goals: each under {GOAL_S:.0f} s")
+    print("  (c) insights + PDF for ten years:")
+    judge(f"warm, slowest of {args.repeat}", max(w for w, _ in both["warm"]))
+    print(f"  {'cold, fresh process incl. imports':<42}{cold:6.2f} s  (reported, no goal)")
+    judge(f"cold less the one-off imports ({heavy:4.2f} s)", cold - heavy)
+    for task in ("largest", "legacy"):
+        print(f"  {TASKS[task].strip()}:")
+        judge(f"warm, slowest of {args.repeat}", max(w for w, _ in results[task]["warm"]))
+    return 0 if all(met) else 1
 
 
 if __name__ == "__main__":

@@ -16,17 +16,12 @@ load is 2 clients, a phone beside the bed and a laptop; try --clients 4 to see q
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,11 +29,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from crampcoach.export.diary_json import write_json
 from crampcoach.fixtures.diary import generate_history
+from local_server import HOST, ZONE, episode_body, import_history, percentile, server
 
-HOST = "127.0.0.1"  # loopback only, always
-ZONE = "Europe/Amsterdam"
 GOAL_MS = 50.0
 WARMUP = 5
 
@@ -61,83 +54,13 @@ class Result:
     capped: bool = False
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def crampcoach_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRAMPCOACH_")}
-    env.update(CRAMPCOACH_DATA_DIR=str(data_dir), TZ=ZONE)
-    return env
-
-
-@contextmanager
-def server(data_dir: Path) -> Iterator[str]:
-    port = free_port()
-    log = data_dir / "serve.log"
-    cmd = [sys.executable, "-m", "crampcoach", "serve", "--host", HOST, "--port", str(port)]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            cmd, env=crampcoach_env(data_dir), stdout=sink, stderr=subprocess.STDOUT
-        )
-    url = f"http://{HOST}:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"bench_web: the server exited:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("bench_web: the server did not start within 30 s")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def fill(data_dir: Path, nights: int) -> tuple[int, str]:
     """Import `nights` of generated history ending two nights ago; returns (entries, from)."""
     end = datetime.now(ZoneInfo(ZONE)).date() - timedelta(days=2)
     content = generate_history(nights=nights, end=end)
-    history = data_dir / "history.json"
-    history.write_text(write_json(content), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "crampcoach", "import", str(history)],
-        env=crampcoach_env(data_dir),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"bench_web: import failed: {done.stderr.strip()}")
+    import_history(data_dir, content, label="bench_web")
     year_ago = end - timedelta(days=nights - 1)
     return len(content.episodes), year_ago.isoformat()
-
-
-def episode_body(i: int) -> dict:
-    at = datetime.now(ZoneInfo(ZONE)).replace(second=0, microsecond=0) - timedelta(minutes=30 + i)
-    return {
-        "started_at": at.isoformat(),
-        "leg": ("left", "right", "both")[i % 3],
-        "place": ("calf", "foot", "ankle", "thigh")[i % 4],
-        "severity": i % 11,
-        "minutes": 2,
-        "woke": True,
-        "helped": ["stretching"],
-        "tags": ["bench"],
-        "notes": "benchmark",
-    }
 
 
 def load(url: str, endpoint: Endpoint, requests: int, clients: int, stop_at: float) -> Result:
@@ -176,12 +99,6 @@ def load(url: str, endpoint: Endpoint, requests: int, clients: int, stop_at: flo
     return result
 
 
-def percentile(values: list[float], q: float) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="per endpoint (default 200)")
@@ -216,8 +133,10 @@ def main(argv: list[str] | None = None) -> int:
             f"per endpoint from {args.clients} clients on {HOST}; cap {args.cap:.0f} s"
         )
         stop_at = time.monotonic() + args.cap
-        with server(data_dir) as url:
-            results = [load(url, e, args.requests, args.clients, stop_at) for e in endpoints]
+        with server(data_dir, label="bench_web") as running:
+            results = [
+                load(running.url, e, args.requests, args.clients, stop_at) for e in endpoints
+            ]
 
     width = max(len(r.endpoint.name) for r in results)
     print(f"\n{'endpoint':<{width}}  requests  p50 ms  p95 ms  max ms  goal (p95 < {GOAL_MS:g} ms)")

@@ -239,7 +239,7 @@ def test_real_cli_end_to_end(cli_env: dict[str, str], tmp_path) -> None:
     assert bad.returncode == 2
     assert (
         bad.stderr.strip()
-        == "crampcoach: error: severity: input should be less than or equal to 10 (got 11)"
+        == "crampcoach: error: severity: give a whole number from 0 (none) to 10 (worst) (got 11)"
     )
     listed = run("diary")
     assert saved_id(logged.stdout) in listed.stdout

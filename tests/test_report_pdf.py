@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
@@ -27,7 +28,7 @@ from crampcoach.insights import (
 )
 from crampcoach.insights.evidence import COCHRANE_2021, COPPIN_2005, HALLEGRAEFF_2012
 from crampcoach.insights.reading import number
-from crampcoach.insights.report_content import ReportContent, day, report_content
+from crampcoach.insights.report_content import ReportContent, Section, day, report_content
 from crampcoach.safety import screen
 
 if not (shutil.which("pdftoppm") and shutil.which("pdftotext")):
@@ -328,17 +329,34 @@ def test_an_urgent_red_flag_is_shown_in_red_with_its_source(history, tmp_path: P
     assert not any("Mention it at your next appointment" in line for line in red)
 
 
-def test_too_much_text_is_cut_to_two_pages_with_a_note(tmp_path: Path) -> None:
-    medicines = [f"medicine number {i} taken at night, 10 mg, with $water$" for i in range(300)]
-    profile = Profile(timezone="Europe/Amsterdam", medicines=medicines)
+def test_the_largest_profile_fits_beside_the_diary(tmp_path: Path) -> None:
+    padding = ", and a long description of how and when" * 4
+    lines = [f"number {i} taken at night, 10 mg, with $water$ {padding}" for i in range(50)]
+    profile = Profile(
+        timezone="Europe/Amsterdam",
+        medicines=[f"medicine {line}"[:200] for line in lines],
+        conditions=[f"condition {line}"[:200] for line in lines],
+    )  # the most the bounds allow: 20,000 characters, more than two pages if all shown
     content = _content(
         episodes=[], routine_nights=set(), first_night=FIRST, last_night=LAST, profile=profile
     )
     text, pages = _render(content, tmp_path)
+    _check_pages(pages, (1, 2))
+    assert "[Cut to two pages" not in text
+    assert "medicine number 0 taken at night, 10 mg, with $water$" in text  # no mathtext
+    assert "more (all in crampcoach)" in text
+    assert "condition number 49" not in text
+    assert "Sources [1] Hallegraeff JM" in text  # the sources are kept whole
+
+
+def test_too_much_text_is_cut_to_two_pages_with_a_note(tmp_path: Path) -> None:
+    content = _content(episodes=[], routine_nights=set(), first_night=FIRST, last_night=LAST)
+    story = " ".join(f"paragraph {i} of a very long account of the nights" for i in range(40))
+    long = Section("A long section", tuple(f"{story} ({i})" for i in range(12)))
+    content = replace(content, sections=(*content.sections, long))
+    text, pages = _render(content, tmp_path)
     _check_pages(pages, (2,))
     assert "[Cut to two pages: what follows here did not fit and is left out;" in text
-    assert "medicine number 0 taken at night, 10 mg, with $water$" in text  # no mathtext
-    assert "medicine number 299" not in text
     assert "Sources [1] Hallegraeff JM" in text  # the sources are kept whole
 
 
@@ -415,8 +433,11 @@ def test_no_text_overlaps_or_runs_off_and_fonts_are_8_pt_or_more(
             first_night=FIRST,
             last_night=LAST,
             screening=every_flag,
-            profile=Profile(
-                timezone="UTC", medicines=["a" * 400, *(f"medicine {i}" for i in range(60))]
+            profile=Profile.model_construct(  # as stored before the bounds
+                timezone="UTC",
+                bedtime=None,
+                medicines=["a" * 400, *(f"medicine {i}" for i in range(60))],
+                conditions=[],
             ),
         ),
     }

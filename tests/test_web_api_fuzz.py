@@ -20,11 +20,16 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from crampcoach.settings import Settings
 from crampcoach.store import close_stores
 from crampcoach.web import create_app
+from crampcoach.web.hosts import HostPolicy
 
 # The schema is loaded when the module is collected (schemathesis parametrizes from it),
 # so the app's data directory is made here and removed after the module's tests.
 _DATA = tempfile.TemporaryDirectory(prefix="crampcoach-fuzz-")
-APP = create_app(Settings(data_dir=Path(_DATA.name) / "data", voice=False))
+# schemathesis calls the app as "testserver": that name is the one it answers to.
+APP = create_app(
+    Settings(data_dir=Path(_DATA.name) / "data", voice=False),
+    hosts=HostPolicy.for_server(["testserver"]),
+)
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP).include(path_regex=r"^/api/")
 
 

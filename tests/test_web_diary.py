@@ -14,13 +14,14 @@ from crampcoach.services import diary
 from crampcoach.services.storage import store_for
 from crampcoach.settings import Settings
 from crampcoach.web import create_app
+from web_client import local_client
 
 ZONE = "Europe/Amsterdam"
 
 
 @pytest.fixture
 def client(settings: Settings) -> TestClient:
-    web = TestClient(create_app(settings), follow_redirects=False)
+    web = local_client(create_app(settings), follow_redirects=False)
     assert web.put("/api/profile", json={"timezone": ZONE}).status_code == 200
     return web
 

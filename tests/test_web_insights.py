@@ -18,6 +18,7 @@ from crampcoach.services.storage import store_for
 from crampcoach.services.trial import latest_trial
 from crampcoach.settings import Settings
 from crampcoach.web import create_app
+from web_client import local_client
 
 ZONE = "Europe/Amsterdam"
 
@@ -29,7 +30,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> TestClient:
-    web = TestClient(create_app(settings), follow_redirects=False)
+    web = local_client(create_app(settings), follow_redirects=False)
     answer = web.put("/api/profile", json={"timezone": ZONE, "bedtime": "22:30"})
     assert answer.status_code == 200
     return web
@@ -151,3 +152,64 @@ def test_the_report_for_the_doctor_is_a_pdf(client: TestClient) -> None:
     assert answer.headers["content-type"] == "application/pdf"
     assert "attachment" in answer.headers["content-disposition"]
     assert answer.content.startswith(b"%PDF")
+
+
+def test_insights_are_kept_until_the_diary_changes_in_any_process(
+    client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crampcoach.services import insights as insights_service
+    from crampcoach.store import Store
+
+    worked = []
+    original = insights_service.insights_view
+
+    def counted(*args: object, **kwargs: object) -> insights_service.InsightsView:
+        worked.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(insights_service, "insights_view", counted)
+    episode = {"leg": "left", "place": "calf", "severity": 4, "minutes": 1}
+    episode["started_at"] = (date.today() - timedelta(days=3)).isoformat() + "T02:00:00"
+    assert client.post("/api/episodes", json=episode).status_code == 201
+    first = client.get("/insights").text
+    assert client.get("/insights").text == first
+    assert len(worked) == 1  # the second page was the kept summary
+    assert client.post("/api/episodes", json=episode).status_code == 201
+    assert '<strong class="stat">2</strong>' in client.get("/insights").text
+    assert len(worked) == 2
+    other_process = Store(settings.resolved_database_url)  # another connection, as the CLI
+    with other_process.write():
+        pass
+    other_process.close()
+    client.get("/insights")
+    assert len(worked) == 3
+
+
+def test_insights_in_the_works_give_the_last_view_instead_of_a_wait(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from crampcoach.services import insights as insights_service
+
+    store = store_for(settings)
+    cache = insights_service.InsightsCache()
+    old = cache.view(store)
+    release, started = threading.Event(), threading.Event()
+    original = insights_service.insights_view
+
+    def slow(*args: object, **kwargs: object) -> insights_service.InsightsView:
+        started.set()
+        release.wait(10)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(insights_service, "insights_view", slow)
+    with store.write():
+        pass  # the diary changed
+    worker = threading.Thread(target=cache.view, args=(store,))
+    worker.start()
+    assert started.wait(10)
+    assert cache.view(store) is old  # given at once, while the new one is worked out
+    release.set()
+    worker.join(10)
+    assert cache.view(store) is not old

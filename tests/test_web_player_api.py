@@ -13,13 +13,14 @@ from crampcoach.protocol import load_routine
 from crampcoach.session import SessionPlayer, build_timeline
 from crampcoach.settings import Settings
 from crampcoach.web import create_app
+from web_client import local_client
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture
 def client(settings: Settings) -> TestClient:
-    return TestClient(create_app(settings))
+    return local_client(create_app(settings))
 
 
 def _post(client: TestClient, commands: list[dict] | None = None, **fields: object):

@@ -13,6 +13,7 @@ from crampcoach.errors import UserError
 from crampcoach.settings import Settings
 from crampcoach.web import create_app
 from crampcoach.web.security import Gate, ServeRefused, is_loopback, needs_csrf_token
+from web_client import local_client
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def app_settings(tmp_path: Path) -> Settings:
 
 
 def _client(settings: Settings, gate: Gate | None = None) -> TestClient:
-    return TestClient(create_app(settings, gate=gate), follow_redirects=False)
+    return local_client(create_app(settings, gate=gate), follow_redirects=False)
 
 
 def _csrf(page_html: str) -> str:

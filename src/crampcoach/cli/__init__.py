@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import typer
 from pydantic import ValidationError
@@ -19,7 +21,10 @@ from crampcoach.cli import (
     track_cmd,
 )
 from crampcoach.cli.context import fail
+from crampcoach.diary.validation import invalid
 from crampcoach.errors import UserError
+from crampcoach.services.diary_files import shown_path
+from crampcoach.settings import Settings
 
 app = typer.Typer(
     name="crampcoach",
@@ -55,6 +60,8 @@ def main(argv: list[str] | None = None) -> None:
     except UserError as exc:
         fail(str(exc), exc.exit_code)
     except ValidationError as exc:
+        if exc.title != Settings.__name__:  # a model built from input without `build`
+            fail(str(invalid(exc)))
         first = exc.errors()[0]
         where = "_".join(str(part) for part in first["loc"]).upper()
         fail(f"invalid setting CRAMPCOACH_{where}: {first['msg']}")
@@ -64,4 +71,11 @@ def main(argv: list[str] | None = None) -> None:
         fail(exc.format_message().replace("Value error, ", ""), exc.exit_code)
     except KeyboardInterrupt:
         fail("interrupted", 130)
+    except OSError as exc:
+        # the last line of defence for a path the commands did not check themselves (a
+        # name too long, a folder where a file belongs); an OSError about no path is a
+        # fault of crampcoach's own and keeps its traceback
+        if exc.filename is None:
+            raise
+        fail(f"{shown_path(Path(os.fsdecode(exc.filename)))}: {exc.strerror or exc}")
     sys.exit(code if isinstance(code, int) else 0)

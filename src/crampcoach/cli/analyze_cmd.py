@@ -11,7 +11,9 @@ from typing import Any
 import typer
 
 from crampcoach.cli.progress import frame_progress
+from crampcoach.errors import UserError
 from crampcoach.motion.registry import EXERCISES
+from crampcoach.services.diary_files import shown_path
 
 Exercise = StrEnum("Exercise", {name.replace("-", "_"): name for name in EXERCISES})  # type: ignore[misc]
 
@@ -85,6 +87,8 @@ def register(app: typer.Typer) -> None:
         """Count and measure an exercise in a video or a landmark track."""
         from crampcoach.services.motion import analyse_recording, load_recording
 
+        if plot is not None and plot.is_dir():  # before the work, not after it
+            raise UserError(f"{shown_path(plot)} is a folder: give a file name for the plot")
         with frame_progress("finding the body") as advance:
             frames = load_recording(path, progress=advance)
         analysis = analyse_recording(

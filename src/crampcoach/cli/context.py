@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -9,14 +10,28 @@ from typing import NoReturn
 
 import typer
 
-from crampcoach.errors import DiaryError, UserError
-from crampcoach.services.diary_files import write_file
+from crampcoach.diary.bounds import EXCERPT_CHARS, excerpt, year_problem
+from crampcoach.errors import DiaryError
+from crampcoach.services.diary_files import refuse_own_database, write_file
 from crampcoach.settings import Settings
+from crampcoach.store import Store
+
+MAX_MESSAGE_CHARS = 1000  # a message names the fault and quotes excerpts: far shorter
+_LONG_QUOTE = re.compile(rf"'[^']{{{EXCERPT_CHARS + 1},}}'")
+
+
+def short_line(message: str) -> str:
+    """The message on one line and of a bounded length: the last guard for a message that
+    quotes a whole bad value (a usage error quoting a 100 KB argument, say)."""
+    line = " ".join(message.strip().splitlines()) or "failed"
+    line = _LONG_QUOTE.sub(lambda quoted: excerpt(quoted.group(0)[1:-1]), line)
+    if len(line) > MAX_MESSAGE_CHARS:
+        line = f"{line[: MAX_MESSAGE_CHARS - 1]}…"
+    return line
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    first_line = " ".join(message.strip().splitlines()) or "failed"
-    print(f"crampcoach: error: {first_line}", file=sys.stderr)
+    print(f"crampcoach: error: {short_line(message)}", file=sys.stderr)
     sys.exit(code)
 
 
@@ -29,26 +44,32 @@ def settings_from(ctx: typer.Context) -> Settings:
 
 
 def parse_night(text: str | None, option: str) -> date | None:
-    """A night given on the command line (YYYY-MM-DD), or None when not given."""
+    """A night given on the command line (YYYY-MM-DD, in the diary's calendar), or None
+    when not given."""
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        night = date.fromisoformat(text)
     except ValueError:
-        raise DiaryError(f"{option}: not a date, use YYYY-MM-DD (got {text!r})") from None
+        raise DiaryError(
+            f"not a date, use YYYY-MM-DD (got {excerpt(text)})", field=option
+        ) from None
+    problem = year_problem(night)
+    if problem:
+        raise DiaryError(f"{problem} (got {text})", field=option)
+    return night
 
 
-def write_output(output: str, data: str | bytes) -> None:
+def write_output(output: str, data: str | bytes, *, store: Store | None = None) -> None:
     """Write a command's file: to stdout for "-", else whole or not at all (one line on
-    stderr says where)."""
+    stderr says where); never over the diary's own database when `store` is given."""
+    if store is not None and output != "-":
+        refuse_own_database(store, Path(output))
     if output == "-":
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
         else:
             sys.stdout.write(data)
         return
-    try:
-        write_file(Path(output), data)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    write_file(Path(output), data)
     print(f"wrote {output}", file=sys.stderr)

@@ -10,6 +10,7 @@ from rich.console import Console
 from crampcoach.cli import exchange_cmd, profile_cmd
 from crampcoach.cli.context import parse_night, settings_from
 from crampcoach.cli.diary_format import nights_table, one_line
+from crampcoach.diary.bounds import MAX_NIGHTS, excerpt
 from crampcoach.diary.models import HELPED, LEGS, PLACES
 from crampcoach.errors import UserError
 from crampcoach.safety import should_offer_screening
@@ -39,7 +40,7 @@ def _at(at: str | None, rest: list[str] | None) -> str | None:
     """`--at yesterday 03:10` without quotes arrives as `--at yesterday` plus `03:10`."""
     if rest:
         if at is None:
-            raise UserError(f"unexpected argument {rest[0]!r}")
+            raise UserError(f"unexpected argument {excerpt(rest[0])}")
         return " ".join([at, *rest])
     return at
 
@@ -116,7 +117,9 @@ def register(app: typer.Typer) -> None:
     @group.callback()
     def show(
         ctx: typer.Context,
-        nights: int = typer.Option(30, "--nights", min=1, help="How many recent nights."),
+        nights: int = typer.Option(
+            30, "--nights", min=1, max=MAX_NIGHTS, help="How many recent nights."
+        ),
         date_from: str | None = typer.Option(None, "--from", help="First night, YYYY-MM-DD."),
         date_to: str | None = typer.Option(None, "--to", help="Last night, YYYY-MM-DD."),
         leg: str | None = typer.Option(None, "--leg", help=LEG_HELP),

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from crampcoach.cli.context import settings_from, write_output
+from crampcoach.diary.bounds import excerpt
 from crampcoach.errors import UserError
 from crampcoach.services.diary_files import (
     FORMATS,
@@ -33,8 +34,9 @@ def register(app: typer.Typer) -> None:
         if fmt is None:
             fmt = "csv" if output.lower().endswith(".csv") else "json"
         if fmt not in FORMATS:
-            raise UserError(f"format: use csv, json or fhir (got {fmt!r})")
-        write_output(output, export_diary(store_for(settings_from(ctx)), fmt))  # type: ignore[arg-type]
+            raise UserError(f"format: use csv, json or fhir (got {excerpt(fmt)})")
+        store = store_for(settings_from(ctx))
+        write_output(output, export_diary(store, fmt), store=store)  # type: ignore[arg-type]
 
     @app.command("import")
     def import_(

@@ -23,12 +23,11 @@ def register(app: typer.Typer) -> None:
         """One or two pages for your doctor (the whole diary by default): cramps per week,
         severity, time of night, legs and places, what helped, the routine, a trial's
         result, red-flag answers and medicines."""
+        store = store_for(settings_from(ctx))
         data = build_report_pdf(
-            store_for(settings_from(ctx)),
-            first=parse_night(first, "--from"),
-            last=parse_night(last, "--to"),
+            store, first=parse_night(first, "--from"), last=parse_night(last, "--to")
         )
-        write_output(output, data)
+        write_output(output, data, store=store)
 
     @app.command("remind")
     def remind(
@@ -45,4 +44,5 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """A calendar file that reminds you of the bedtime routine every night, with an
         alarm (any calendar app imports it)."""
-        write_output(output, reminder_file(store_for(settings_from(ctx)), at=at))
+        store = store_for(settings_from(ctx))
+        write_output(output, reminder_file(store, at=at), store=store)

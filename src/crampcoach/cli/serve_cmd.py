@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from crampcoach.web import create_app
+        from crampcoach.web.hosts import WILDCARDS, HostPolicy, listening_names, normal_name
         from crampcoach.web.security import Gate
 
         settings = settings_from(ctx)
@@ -53,12 +54,17 @@ def register(app: typer.Typer) -> None:
         gate = Gate.for_host(host, password)
         _check_port_free(host, port)
         store_for(settings)  # open and migrate the database before the first request
-        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+        names = listening_names(host)
+        shown = "127.0.0.1" if normal_name(host) in WILDCARDS else host
+        url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
         typer.echo(f"crampcoach is running at {url}  (Ctrl-C to stop)")
+        if shown != host and names:
+            typer.echo(f"On your network: http://{names[0]}:{port}/")
         if gate.login_required:
             typer.echo("A password is required to log in (CRAMPCOACH_PASSWORD).")
         if open_browser:
             threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-        app = create_app(settings, gate=gate)
+        hosts = HostPolicy.for_server(names, port=port)
+        app = create_app(settings, gate=gate, hosts=hosts)
         _settle_memory()
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat
 
 RoutineLeg = Literal["left", "right"]
 MIN_TEMPO_S = 0.5
@@ -18,5 +18,7 @@ class Preferences(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     default_leg: RoutineLeg | None = None
-    tempo_s: float | None = Field(default=None, ge=MIN_TEMPO_S, le=MAX_TEMPO_S, allow_inf_nan=False)
-    voice: bool | None = None
+    tempo_s: StrictFloat | None = Field(
+        default=None, ge=MIN_TEMPO_S, le=MAX_TEMPO_S, allow_inf_nan=False
+    )
+    voice: StrictBool | None = None

@@ -7,10 +7,11 @@ from datetime import date
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
+from crampcoach.diary.models import Moment, Zone
 from crampcoach.diary.night import night_in_zone
-from crampcoach.diary.zones import check_zone
+from crampcoach.diary.preferences import MAX_TEMPO_S
 from crampcoach.session.record import SessionRecord, StepRecord
 
 
@@ -26,20 +27,26 @@ class SavedSession:
 # came, so it is not a routine night.
 PREVENTIVE_MODES: frozenset[str] = frozenset({"bedtime", "stretch"})
 
+# Bounds of a session in a diary file, so that an import stores nothing the database or a
+# page cannot hold: the texts' lengths are the columns' own.
+MAX_STEPS = 1000
+MAX_AMOUNT = 86_400.0  # repetitions or seconds of one step: at most a day
+MAX_VERSION = 1_000_000
+
 
 class StepFields(BaseModel):
     """One step of a session as a diary file holds it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    index: int = Field(ge=0)
-    exercise_id: str
-    label: str
-    kind: str
-    unit: str
-    leg: str | None = None
-    planned: float = Field(ge=0)
-    done: float = Field(ge=0)
+    index: StrictInt = Field(ge=0, le=MAX_STEPS)
+    exercise_id: str = Field(max_length=100)
+    label: str = Field(max_length=200)
+    kind: str = Field(max_length=40)
+    unit: str = Field(max_length=40)
+    leg: str | None = Field(default=None, max_length=8)
+    planned: float = Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
+    done: float = Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
     status: Literal["done", "partial", "skipped", "not reached"]
     # what the camera saw of the step; absent or null when the camera was off
     camera_done: float | None = Field(default=None, ge=0, allow_inf_nan=False)
@@ -55,21 +62,16 @@ class SessionFields(BaseModel):
     id: str = Field(min_length=1, max_length=36)
     night: date | None = None
     routine_name: str = Field(min_length=1, max_length=100)
-    routine_version: int = Field(ge=0)
+    routine_version: StrictInt = Field(ge=0, le=MAX_VERSION)
     routine_title: str = Field(max_length=200)
     mode: str = Field(max_length=40)
     leg: str = Field(max_length=8)
-    tempo_s: float = Field(gt=0)
-    started_at: AwareDatetime
-    ended_at: AwareDatetime
-    zone: str
-    completed: bool
-    steps: list[StepFields] = Field(default_factory=list)
-
-    @field_validator("zone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return check_zone(value)
+    tempo_s: float = Field(gt=0, le=MAX_TEMPO_S, allow_inf_nan=False)
+    started_at: Moment
+    ended_at: Moment
+    zone: Zone
+    completed: StrictBool
+    steps: list[StepFields] = Field(default_factory=list, max_length=MAX_STEPS)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> SessionFields:

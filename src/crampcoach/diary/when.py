@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from crampcoach.diary.bounds import excerpt, year_problem
 from crampcoach.errors import DiaryError
 
 CLOCK_SKEW = timedelta(minutes=1)
@@ -27,7 +28,8 @@ def local_datetime(day: date, clock: time, zone: str) -> datetime:
     moment = naive.replace(tzinfo=tz)
     if moment.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive:
         raise DiaryError(
-            f"at: {clock:%H:%M} did not exist on {day} in {zone} (the clocks went forward)"
+            f"{clock:%H:%M} did not exist on {day} in {zone} (the clocks went forward)",
+            field="at",
         )
     return moment
 
@@ -35,10 +37,10 @@ def local_datetime(day: date, clock: time, zone: str) -> datetime:
 def _clock(text: str) -> time:
     match = _CLOCK.match(text)
     if not match:
-        raise DiaryError(f"at: cannot read {text!r} as a time; {_EXAMPLES}")
+        raise DiaryError(f"cannot read {excerpt(text)} as a time; {_EXAMPLES}", field="at")
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise DiaryError(f"at: {text!r} is not a time of day; {_EXAMPLES}")
+        raise DiaryError(f"{excerpt(text)} is not a time of day; {_EXAMPLES}", field="at")
     return time(hour, minute)
 
 
@@ -61,7 +63,12 @@ def parse_at(text: str | None, *, now: datetime, zone: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(words.upper().replace(" ", "T", 1))
     except ValueError:
-        raise DiaryError(f"at: cannot read {text!r} as a time; {_EXAMPLES}") from None
+        raise DiaryError(
+            f"cannot read {excerpt(text)} as a time; {_EXAMPLES}", field="at"
+        ) from None
+    problem = year_problem(parsed)
+    if problem:  # refused before any arithmetic, which would leave the calendar
+        raise DiaryError(f"{problem} (got {excerpt(text)})", field="at")
     if parsed.tzinfo is not None:
         return parsed.astimezone(ZoneInfo(zone)).replace(microsecond=0)
     return local_datetime(parsed.date(), parsed.time().replace(microsecond=0), zone)
@@ -69,4 +76,4 @@ def parse_at(text: str | None, *, now: datetime, zone: str) -> datetime:
 
 def check_not_future(started_at: datetime, *, now: datetime, field: str = "at") -> None:
     if started_at > now + CLOCK_SKEW:
-        raise DiaryError(f"{field}: {started_at.isoformat()} is in the future")
+        raise DiaryError(f"{started_at.isoformat()} is in the future", field=field)

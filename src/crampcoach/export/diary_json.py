@@ -10,14 +10,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from crampcoach.diary.bounds import excerpt
 from crampcoach.diary.models import Episode, Profile
 from crampcoach.diary.sessions import SavedSession, SessionFields, session_fields
 from crampcoach.diary.validation import build, describe
 from crampcoach.errors import DiaryError, ImportFileError
-from crampcoach.export.episode_fields import episode_fields, episode_from_fields
+from crampcoach.export.episode_fields import episode_fields, episode_from_fields, shown_name
 
 FORMAT = "crampcoach-diary"
 VERSION = 1
+MAX_DEPTH = 8  # document, sessions, a session, its steps, a step: five levels are used
+MAX_DIGITS = 30  # no whole number in a diary is longer
 
 
 @dataclass(frozen=True)
@@ -56,17 +59,15 @@ def _raise_all(problems: list[str], name: str) -> None:
 
 def read_json(text: str, *, name: str, now: datetime) -> DiaryContent:
     """Parse and validate a whole JSON diary; any fault refuses the whole file."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(f"{name}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    document = _parse(text, name)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportFileError(f"{name}: not a crampcoach diary file (format is not {FORMAT!r})")
     if document.get("version") != VERSION:
-        raise ImportFileError(f"{name}: field version: {document.get('version')!r} not supported")
+        version = excerpt(document.get("version"))
+        raise ImportFileError(f"{name}: field version: {version} not supported")
     unknown = sorted(set(document) - {"format", "version", "profile", "episodes", "sessions"})
     if unknown:
-        raise ImportFileError(f"{name}: field {unknown[0]}: unknown field")
+        raise ImportFileError(f"{name}: field {shown_name(unknown[0])}: unknown field")
     problems: list[str] = []
     profile = None
     if document.get("profile") is not None:
@@ -101,6 +102,63 @@ def read_json(text: str, *, name: str, now: datetime) -> DiaryContent:
     problems.extend(_duplicates([s.id for s in sessions], "sessions"))
     _raise_all(problems, name)
     return DiaryContent(profile=profile, episodes=episodes, sessions=sessions)
+
+
+_TOO_DEEP = object()
+
+
+class _LongNumber(ValueError):
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _whole_number(digits: str) -> int:
+    """A JSON integer; one longer than any a diary holds is refused before Python's own
+    limit on converting long digit strings can fail with a traceback."""
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise _LongNumber(digits)
+    return int(digits)
+
+
+def _parse(text: str, name: str) -> Any:
+    """The JSON document, or ImportFileError naming the line: not JSON, a number too long,
+    or nested deeper than a diary file ever is."""
+    try:
+        document = json.loads(text, parse_int=_whole_number)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"{name}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except _LongNumber as exc:
+        line = text.count("\n", 0, max(text.find(exc.digits), 0)) + 1
+        raise ImportFileError(
+            f"{name}: line {line}: a number of {len(exc.digits):,} digits; nothing was imported"
+        ) from None
+    except RecursionError:  # nested far too deeply for the parser itself
+        document = _TOO_DEEP
+    if document is _TOO_DEEP or _depth(document) > MAX_DEPTH:
+        raise ImportFileError(
+            f"{name}: nested deeper than a diary file ({MAX_DEPTH} levels); nothing was imported"
+        )
+    return document
+
+
+def _depth(document: Any) -> int:
+    """How deeply lists and objects nest (without recursion, so any depth is safe)."""
+    deepest = 0
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _object(value: Any, where: str) -> dict[str, Any]:

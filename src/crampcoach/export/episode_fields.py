@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from crampcoach.diary.bounds import EXCERPT_CHARS, excerpt, year_problem
 from crampcoach.diary.models import Episode
 from crampcoach.diary.night import night_in_zone
 from crampcoach.diary.validation import build
@@ -32,6 +33,7 @@ EPISODE_FIELDS: tuple[str, ...] = (
 )
 REQUIRED_FIELDS = frozenset({"started_at", "zone", "duration_s", "leg", "place", "severity"})
 _ID_NAMESPACE = uuid.UUID("5b0c8f4e-7d1a-4c3e-9a55-63726d706361")
+MAX_ID_TEXT = 45  # a UUID as `urn:uuid:...`, its longest accepted spelling
 
 
 def episode_fields(episode: Episode) -> dict[str, Any]:
@@ -61,23 +63,37 @@ def _stable_id(data: dict[str, Any]) -> str:
     return str(uuid.uuid5(_ID_NAMESPACE, key))
 
 
+def shown_name(name: str) -> str:
+    """A field or column name as a message shows it: as it is, or an excerpt when long."""
+    return name if len(name) <= EXCERPT_CHARS and name.isprintable() else excerpt(name)
+
+
+def _given_id(value: Any) -> bool:
+    """Whether a file gives an id: null, an empty or blank text mean "none", like no id."""
+    return not (value is None or (isinstance(value, str) and not value.strip()))
+
+
 def _check_id(value: Any, where: str) -> str:
+    """The id in its canonical form (a UUID); anything else is refused, naming the field."""
     try:
-        return str(uuid.UUID(str(value)))
+        if not isinstance(value, str) or len(value) > MAX_ID_TEXT:
+            raise ValueError(value)
+        return str(uuid.UUID(value.strip()))
     except ValueError:
-        raise DiaryError(f"{where}, field id: not an id (got {value!r})") from None
+        raise DiaryError(f"not an id (got {excerpt(value)})", field="id", where=where) from None
 
 
 def episode_from_fields(data: dict[str, Any], *, where: str, now: datetime) -> Episode:
     """An Episode from a file's fields; DiaryError names `where` and the field at fault."""
     unknown = sorted(set(data) - set(EPISODE_FIELDS))
     if unknown:
-        raise DiaryError(f"{where}, field {unknown[0]}: unknown field")
+        raise DiaryError("unknown field", field=shown_name(unknown[0]), where=where)
     missing = sorted(name for name in REQUIRED_FIELDS if data.get(name) in (None, ""))
     if missing:
-        raise DiaryError(f"{where}, field {missing[0]}: missing")
+        raise DiaryError("missing", field=missing[0], where=where)
     fields = {name: value for name, value in data.items() if name != "night"}
-    fields["id"] = _check_id(fields["id"], where) if fields.get("id") else _stable_id(fields)
+    given = fields.get("id")
+    fields["id"] = _check_id(given, where) if _given_id(given) else _stable_id(fields)
     fields.setdefault("helped", [])
     fields.setdefault("tags", [])
     fields.setdefault("notes", "")
@@ -87,7 +103,11 @@ def episode_from_fields(data: dict[str, Any], *, where: str, now: datetime) -> E
             fields[stamp] = fields["started_at"]
     episode = build(Episode, fields, where=where)
     if episode.started_at > now + CLOCK_SKEW:
-        raise DiaryError(f"{where}, field started_at: {episode.started_at} is in the future")
+        raise DiaryError(f"{episode.started_at} is in the future", field="started_at", where=where)
+    for stamp in ("created_at", "updated_at"):  # kept as the file has them: in the calendar
+        problem = year_problem(getattr(episode, stamp))
+        if problem:
+            raise DiaryError(problem, field=stamp, where=where)
     zone = ZoneInfo(episode.zone)
     return episode.model_copy(
         update={

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
+from crampcoach.diary.bounds import excerpt
 from crampcoach.diary.zones import check_zone
 from crampcoach.errors import UserError
 from crampcoach.protocol import load_routine
@@ -36,10 +37,11 @@ def parse_clock(at: str) -> time:
     """``"22:30"`` (or ``"7:05"``) as a time of day; ReminderError otherwise."""
     match = _CLOCK.match(at.strip()) if isinstance(at, str) else None
     if not match:
-        raise ReminderError(f"at: cannot read {at!r} as a time; use HH:MM, e.g. 22:30")
+        raise ReminderError(f"at: cannot read {excerpt(at)} as a time; use HH:MM, e.g. 22:30")
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise ReminderError(f"at: {at!r} is not a time of day; use HH:MM from 00:00 to 23:59")
+        shown = excerpt(at)
+        raise ReminderError(f"at: {shown} is not a time of day; use HH:MM from 00:00 to 23:59")
     return time(hour, minute)
 
 

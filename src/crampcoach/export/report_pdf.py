@@ -2,10 +2,12 @@
 
 `render_report_pdf(content)` lays out a `ReportContent` (insights.report_content): a
 header, the key facts, three charts, the sections and the numbered sources, with the
-footer on every page. Text is wrapped by measured widths (DejaVu Sans, 8 pt and up) and
-flowed down the page, so nothing overlaps; when it would take more than two pages the
-body shrinks to 8 pt, and only then is the end cut, with a note saying so. Output is
-deterministic: no creation date, no random ids. matplotlib is imported when called.
+footer on every page. Text is wrapped by measured widths (DejaVu Sans, 8 pt and up: each
+character measured once per font, a line's width summed from them, so the layout takes
+time linear in the text however long its words) and flowed down the page, so nothing
+overlaps; when it would take more than two pages the body shrinks to 8 pt, and only then
+is the end cut, with a note saying so. Output is deterministic: no creation date, no
+random ids. matplotlib is imported when called.
 
 `python -m crampcoach.export.report_pdf docs/sample-report.pdf` writes the sample.
 """
@@ -14,10 +16,12 @@ from __future__ import annotations
 
 import io
 import sys
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +52,7 @@ CUT_NOTE = (
     "the whole diary.]"
 )
 KEEP_TOGETHER = 1.2  # inches of a section kept on its heading's page
+MAX_KNOWN_CHARS = 20_000  # advances remembered per font before starting over
 
 
 @dataclass(frozen=True)
@@ -79,43 +84,76 @@ def _renderer() -> Any:
     return RendererAgg(10, 10, 720)  # 10 pixels a point: widths to a tenth of a point
 
 
-@lru_cache(maxsize=65536)
 def _width_pt(text: str, size: float, bold: bool) -> float:
+    """The width of a text in points as matplotlib lays it out (kerning included). Each
+    call costs time that grows with the text, so the layout measures single characters
+    only, once each (`_char_widths`)."""
     from matplotlib.font_manager import FontProperties
 
     prop = FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
     return _renderer().get_text_width_height_descent(text, prop, ismath=False)[0] / 10
 
 
-def _pieces(word: str, limit: float, size: float, bold: bool) -> list[str]:
-    """A word as pieces no wider than `limit` points (only a very long word, e.g. a URL,
-    has more than one)."""
+@cache
+def _advances(size: float, bold: bool) -> dict[str, float]:
+    """Each character's advance width in points, measured on its first use at this size
+    and weight (a dict per font: a lookup is all a known character costs)."""
+    return {}
+
+
+def _char_widths(text: str, size: float, bold: bool) -> list[float]:
+    """The advance of each character of a text, in points. Their sum is the text's width
+    less kerning, which narrows far more pairs than it widens; SAFETY covers the rest."""
+    known = _advances(size, bold)
+    if len(known) > MAX_KNOWN_CHARS:  # only a text made to fill memory gets here
+        known.clear()
+    widths = []
+    for char in text:
+        width = known.get(char)
+        if width is None:
+            width = known[char] = _width_pt(char, size, bold)
+        widths.append(width)
+    return widths
+
+
+def _text_pt(text: str, size: float, bold: bool) -> float:
+    """A text's width in points, summed from its characters' advances."""
+    return sum(_char_widths(text, size, bold))
+
+
+def _pieces(word: str, limit: float, size: float, bold: bool) -> list[tuple[str, float]]:
+    """A word as pieces no wider than `limit` points, each with its width (only a very
+    long word, e.g. a URL, has more than one). Each cut is a bisection of the running sum
+    of the advances, so the time grows with the word's length, not its square."""
+    ends = list(accumulate(_char_widths(word, size, bold)))
+    if not ends or ends[-1] <= limit:
+        return [(word, ends[-1] if ends else 0.0)]
     pieces = []
-    while len(word) > 1 and _width_pt(word, size, bold) > limit:
-        cut = max(
-            (i for i in range(1, len(word)) if _width_pt(word[:i], size, bold) <= limit),
-            default=1,
-        )
-        pieces.append(word[:cut])
-        word = word[cut:]
-    return [*pieces, word]
+    start, before = 0, 0.0
+    while start < len(word):
+        end = max(bisect_right(ends, before + limit, lo=start), start + 1)
+        pieces.append((word[start:end], ends[end - 1] - before))
+        start, before = end, ends[end - 1]
+    return pieces
 
 
 def _wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[str]:
-    """Greedy word wrap to a width in inches, by measured widths."""
+    """Greedy word wrap to a width in inches, by measured advances: time linear in the
+    text's length."""
     limit = width_in * 72 * SAFETY
-    space = _width_pt(" ", size, bold)
+    space = _text_pt(" ", size, bold)
     lines: list[str] = []
-    line, used = "", 0.0
+    line: list[str] = []
+    used = 0.0
     for word in text.split():
-        for piece in _pieces(word, limit, size, bold):
-            w = _width_pt(piece, size, bold)
+        for piece, w in _pieces(word, limit, size, bold):
             if line and used + space + w > limit:
-                lines.append(line)
-                line, used = "", 0.0
-            line, used = (f"{line} {piece}", used + space + w) if line else (piece, w)
+                lines.append(" ".join(line))
+                line, used = [], 0.0
+            used += space + w if line else w
+            line.append(piece)
     if line:
-        lines.append(line)
+        lines.append(" ".join(line))
     return lines or [""]
 
 
@@ -426,7 +464,7 @@ def _footer(fig: Figure, content: ReportContent, page: int, pages: int) -> None:
     y = PAGE_H - BOTTOM + 0.2
     fig.add_artist(_rule(1 - (y - 0.06) / PAGE_H))
     label = f"Page {page} of {pages}"
-    room = WIDTH - _width_pt(label, SMALL, False) / 72 - 0.3
+    room = WIDTH - _text_pt(label, SMALL, False) / 72 - 0.3
     for i, line in enumerate(_wrap(content.footer, room, SMALL)):
         _put(fig, LEFT, y + i * _line_h(SMALL), line, SMALL, color=MUTED)
     _put(fig, PAGE_W - RIGHT, y, label, SMALL, color=MUTED, ha="right")

@@ -6,7 +6,9 @@ screening in; one frozen `ReportContent` out. The numbers come from `summarize_d
 The words are for a doctor: neutral ("logged", not "you logged"), counts as counted, no
 number where the insights give none (their reason instead), and every statement about
 medicine or the evidence with its source, numbered [n] in `ReportContent.sources`.
-Nothing here diagnoses.
+Nothing here diagnoses. What the person typed (medicines, conditions) is bounded here as
+the diary's bounds say, whatever an older version or an import stored: long items end in
+"…", long lists in "and N more".
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from crampcoach.diary.bounds import MAX_ITEM_LENGTH, MAX_LIST_ITEMS
 from crampcoach.diary.models import Episode, Profile
 from crampcoach.insights.evidence import (
     AHRQ_2014,
@@ -43,6 +46,7 @@ DISCLAIMER = (
 )
 MODEL_NAMES = {"poisson": "Poisson", "quasi-poisson": "quasi-Poisson"}
 MAX_BARS = 110  # bars in the chart of cramps per week; a longer period pools weeks
+ELLIPSIS = "…"  # ends a clipped text
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -357,11 +361,34 @@ def _evidence_section(cites: _Citations) -> Section:
     return Section("Evidence for stretching (context, not from this diary)", (said,))
 
 
+LIST_BUDGET = 600  # characters of medicines (or conditions): some six lines of the report
+
+
+def clip(text: str, most: int = MAX_ITEM_LENGTH) -> str:
+    """A text cut to at most `most` characters, ending in an ellipsis when it was cut."""
+    return text if len(text) <= most else text[: most - 1].rstrip() + ELLIPSIS
+
+
 def _listed(profile: Profile | None, name: str) -> str:
+    """A profile's list as one line, bounded whatever the store holds: each item clipped,
+    and the list cut to about LIST_BUDGET characters with "and N more (all in
+    crampcoach)", so that a long prescription list never pushes the diary's own findings
+    off the two pages (the largest list allowed is 50 lines of 200 characters)."""
     if profile is None:
         return "no profile entered"
     items: list[str] = getattr(profile, name)
-    return "; ".join(items) if items else "none entered"
+    if not items:
+        return "none entered"
+    shown: list[str] = []
+    used = 0
+    for item in items[:MAX_LIST_ITEMS]:
+        text = clip(item)
+        if shown and used + len(text) > LIST_BUDGET:
+            break
+        shown.append(text)
+        used += len(text) + 2
+    more = len(items) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more (all in crampcoach)" if more else "")
 
 
 def _facts(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from crampcoach.diary.bounds import excerpt
 from crampcoach.insights.errors import TrialError
 
 Arm = Literal["baseline", "routine", "no routine"]
@@ -45,29 +46,35 @@ class Block:
 
 def _whole(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TrialError(f"{what} must be a whole number (got {value!r})")
+        raise TrialError(f"{what} must be a whole number (got {excerpt(value)})")
     return value
 
 
 def _check(start: object, seed: object, baseline: object, block: object, pairs: object) -> None:
     if not isinstance(start, date) or isinstance(start, datetime):
-        raise TrialError(f"the start must be a date, the trial's first night (got {start!r})")
+        got = excerpt(start)
+        raise TrialError(f"the start must be a date, the trial's first night (got {got})")
     if not 0 <= _whole(seed, "the seed") <= MAX_SEED:
-        raise TrialError(f"the seed must be a whole number from 0 to {MAX_SEED} (got {seed})")
+        got = excerpt(seed)
+        raise TrialError(f"the seed must be a whole number from 0 to {MAX_SEED} (got {got})")
     if not MIN_BASELINE <= _whole(baseline, "the baseline") <= MAX_BASELINE:
+        got = excerpt(baseline)
         raise TrialError(
-            f"the baseline must be {MIN_BASELINE} to {MAX_BASELINE} nights (got {baseline})"
+            f"the baseline must be {MIN_BASELINE} to {MAX_BASELINE} nights (got {got})"
         )
     block_nights = _whole(block, "a block")
     if block_nights < MIN_BLOCK:
-        raise TrialError(f"a block must be at least {MIN_BLOCK} nights (got {block})")
+        raise TrialError(f"a block must be at least {MIN_BLOCK} nights (got {excerpt(block)})")
     if block_nights > MAX_BLOCK:
-        raise TrialError(f"a block must be at most {MAX_BLOCK} nights (got {block})")
+        raise TrialError(f"a block must be at most {MAX_BLOCK} nights (got {excerpt(block)})")
     pair_count = _whole(pairs, "the number of pairs")
     if pair_count < MIN_PAIRS:
-        raise TrialError(f"a trial needs at least {MIN_PAIRS} pairs of blocks (got {pairs})")
+        raise TrialError(
+            f"a trial needs at least {MIN_PAIRS} pairs of blocks (got {excerpt(pairs)})"
+        )
     if pair_count > MAX_PAIRS:
-        raise TrialError(f"a trial has at most {MAX_PAIRS} pairs of blocks (got {pairs})")
+        got = excerpt(pairs)
+        raise TrialError(f"a trial has at most {MAX_PAIRS} pairs of blocks (got {got})")
 
 
 def pair_orders(seed: int, pairs: int) -> tuple[bool, ...]:

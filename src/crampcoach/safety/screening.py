@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from crampcoach.diary.bounds import excerpt
 from crampcoach.diary.models import EpisodeBase
 from crampcoach.diary.validation import describe
 from crampcoach.safety.errors import ScreeningError
@@ -74,11 +75,12 @@ def _answer(question: Question, value: Answer) -> str | None:
             return "yes" if value else "no"
         if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
             return value.strip().lower()
-        raise ScreeningError(f"question {question.id!r}: expected yes or no (got {value!r})")
+        raise ScreeningError(f"question {question.id!r}: expected yes or no (got {excerpt(value)})")
     if isinstance(value, str) and value.strip() in question.options:
         return value.strip()
+    options = ", ".join(question.options)
     raise ScreeningError(
-        f"question {question.id!r}: expected one of {', '.join(question.options)} (got {value!r})"
+        f"question {question.id!r}: expected one of {options} (got {excerpt(value)})"
     )
 
 
@@ -91,7 +93,7 @@ def _check(answers: Mapping[str, Answer], rules: ScreeningRules) -> dict[str, st
         question = rules.question(key) if isinstance(key, str) else None
         if question is None:
             known = ", ".join(q.id for q in rules.questions)
-            problems.append(f"unknown question {key!r}; the questions are: {known}")
+            problems.append(f"unknown question {excerpt(key)}; the questions are: {known}")
             continue
         try:
             answer = _answer(question, value)

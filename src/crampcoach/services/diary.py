@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from crampcoach.diary.bounds import MAX_MINUTES
 from crampcoach.diary.models import Episode, EpisodeCreate, EpisodeFilter, EpisodeUpdate, Profile
 from crampcoach.diary.night import night_in_zone
+from crampcoach.diary.paging import PAGE_SIZE, PageKey
 from crampcoach.diary.validation import build
 from crampcoach.diary.when import check_not_future, parse_at
 from crampcoach.errors import DiaryError
@@ -19,8 +21,6 @@ from crampcoach.services.storage import system_zone, utc_now
 from crampcoach.store import Store
 from crampcoach.store import episodes as episode_repo
 from crampcoach.store import profile as profile_repo
-
-MAX_MINUTES = 120
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,13 @@ def set_profile(
 
 
 def _minutes_to_seconds(minutes: float) -> int:
-    if minutes != minutes or minutes < 0:  # NaN or negative
-        raise DiaryError(f"minutes: must be 0 or more (got {minutes:g})")
-    if minutes > MAX_MINUTES:
-        raise DiaryError(f"minutes: at most {MAX_MINUTES} (got {minutes:g})")
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float):
+        raise DiaryError(f"give the minutes it lasted, from 0 to {MAX_MINUTES}", field="minutes")
+    if not 0 <= minutes <= MAX_MINUTES:  # also NaN
+        raise DiaryError(
+            f"give the minutes it lasted, from 0 to {MAX_MINUTES} (got {minutes:g})",
+            field="minutes",
+        )
     return round(minutes * 60)
 
 
@@ -135,6 +138,42 @@ def recent_filter(
         tonight = night_in_zone(now or utc_now(), user_zone(store))
         night_from = tonight - timedelta(days=nights - 1)
     return build(EpisodeFilter, {"night_from": night_from, "night_to": night_to, **conditions})
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the diary, newest first, with the tally of everything the filter finds."""
+
+    nights: list[Night]  # newest night first, each night's entries oldest first
+    next_key: PageKey | None  # where the next, older page starts; None on the last page
+    entries: int  # all that the filter finds, on every page
+    night_count: int
+    worst: int | None
+
+
+def page_of_episodes(
+    store: Store, where: EpisodeFilter, *, before: PageKey | None = None, size: int = PAGE_SIZE
+) -> tuple[list[Episode], PageKey | None]:
+    """Up to `size` entries newest first, starting just before `before`, and where the next
+    (older) page starts (None on the last page)."""
+    with store.read() as session:
+        return episode_repo.page_of_episodes(session=session, where=where, size=size, before=before)
+
+
+def diary_page(
+    store: Store, where: EpisodeFilter, *, before: PageKey | None = None, size: int = PAGE_SIZE
+) -> Page:
+    """One page of entries, newest first, starting just before `before`."""
+    with store.read() as session:
+        episodes, next_key = episode_repo.page_of_episodes(
+            session=session, where=where, size=size, before=before
+        )
+        entries, night_count, worst = episode_repo.tally_episodes(session=session, where=where)
+    grouped: dict[date, list[Episode]] = {}
+    for episode in reversed(episodes):
+        grouped.setdefault(episode.night, []).append(episode)
+    nights = [Night(night, items) for night, items in sorted(grouped.items(), reverse=True)]
+    return Page(nights, next_key, entries, night_count, worst)
 
 
 def list_nights(store: Store, where: EpisodeFilter | None = None) -> list[Night]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, get_args
 
+from crampcoach.diary.bounds import excerpt
 from crampcoach.errors import ImportFileError, UserError
 from crampcoach.export.diary_csv import read_csv, write_csv
 from crampcoach.export.diary_json import DiaryContent, read_json, write_json
@@ -22,6 +26,8 @@ from crampcoach.store import routine_sessions as session_repo
 
 Format = Literal["csv", "json", "fhir"]
 FORMATS: tuple[str, ...] = get_args(Format)
+MAX_FILE_BYTES = 64 * 2**20  # ten years of a diary, sessions and all, is a few MB
+MAX_SHOWN_PATH = 200
 
 
 @dataclass(frozen=True)
@@ -55,59 +61,113 @@ def export_diary(store: Store, fmt: Format) -> str:
     return write_json(read_content(store))
 
 
-def write_file(path: Path, content: str | bytes) -> None:
-    """Write whole or not at all: a temporary file renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def shown_path(path: Path) -> str:
+    """A path as a message shows it: whole when it is of a sane length, else an excerpt."""
+    text = str(path)
+    return text if len(text) <= MAX_SHOWN_PATH else excerpt(text)
+
+
+def refuse_own_database(store: Store, path: Path) -> None:
+    """UserError when `path` is the diary's own SQLite file (or its journal): writing an
+    export or a backup over it would lose the diary."""
+    database = store.sqlite_file
+    if database is None:
+        return
+    own = database.resolve()
+    companions = {own, *(own.with_name(own.name + end) for end in ("-wal", "-shm", "-journal"))}
+    if path.resolve() in companions:
+        raise UserError(f"{shown_path(path)} is the diary's own database; write to another file")
+
+
+@contextmanager
+def _written(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write, renamed into place when the block ends:
+    whole or not at all, nothing left behind. Any failure is one UserError naming `path`."""
     partial = path.with_name(f".{path.name}.partial")
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "it is a folder; give a file name")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file where a folder of the path should be
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)) from None
+        partial.unlink(missing_ok=True)
+        yield partial
+        partial.replace(path)
+    except BaseException as exc:
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+        if not isinstance(exc, OSError | sqlite3.Error):
+            raise
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UserError(f"cannot write {shown_path(path)}: {reason}") from None
+
+
+def write_file(path: Path, content: str | bytes) -> None:
+    """Write whole or not at all: a temporary file renamed into place; UserError when it
+    cannot be written."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    with partial.open("wb") as handle:
+    with _written(path) as partial, partial.open("wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-    partial.replace(path)
+
+
+def read_text_file(path: Path) -> str:
+    """A diary file's text; UserError for a folder, a missing or unreadable file, a file too
+    large to be a diary, or one that is not UTF-8 text."""
+    shown = shown_path(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise UserError(f"no such file: {shown}") from None
+    except IsADirectoryError:
+        raise UserError(f"{shown} is a folder, not a diary file") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        raise ImportFileError(f"{shown_path(Path(path.name))}: over {limit} MB, not a diary file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(f"{shown_path(Path(path.name))}: not a UTF-8 text file") from None
 
 
 def parse_file(path: Path, *, now: datetime) -> DiaryContent:
     """Read and validate a whole diary file (CSV or JSON, by suffix or content)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"no such file: {path}") from None
-    except UnicodeDecodeError:
-        raise ImportFileError(f"{path.name}: not a UTF-8 text file") from None
+    text = read_text_file(path)
+    name = shown_path(Path(path.name))
     is_json = path.suffix.lower() == ".json" or (
         path.suffix.lower() != ".csv" and text.lstrip().startswith("{")
     )
     if is_json:
-        return read_json(text, name=path.name, now=now)
-    return DiaryContent(episodes=read_csv(text, name=path.name, now=now))
+        return read_json(text, name=name, now=now)
+    return DiaryContent(episodes=read_csv(text, name=name, now=now))
 
 
 def import_diary(store: Store, path: Path, *, now: datetime | None = None) -> ImportResult:
     """Validate the whole file first, then add what is new in one transaction.
 
     Entries and sessions whose id is already present are left as they are, so importing
-    the same file twice adds nothing. The profile is taken only when there is none yet.
+    the same file twice adds nothing, also when two imports run at once (each entry is
+    stored once, and both report what they really added). The profile is taken only when
+    there is none yet.
     """
-    content = parse_file(path, now=now or utc_now())
+    now = now or utc_now()
+    content = parse_file(path, now=now)
     with store.write() as session:
-        present = episode_repo.existing_ids(session=session, ids=[e.id for e in content.episodes])
-        new_episodes = [e for e in content.episodes if e.id not in present]
-        episode_repo.add_episodes(session=session, episodes=new_episodes)
-        seen = session_repo.existing_session_ids(
-            session=session, ids=[s.id for s in content.sessions]
+        added = episode_repo.add_episodes(session=session, episodes=content.episodes)
+        sessions_added = session_repo.add_sessions(session=session, sessions=content.sessions)
+        profile_set = content.profile is not None and profile_repo.add_profile_if_missing(
+            session=session, profile=content.profile, now=now
         )
-        new_sessions = [s for s in content.sessions if s.id not in seen]
-        session_repo.add_sessions(session=session, sessions=new_sessions)
-        profile_set = False
-        if content.profile and profile_repo.get_profile(session=session) is None:
-            profile_repo.set_profile(session=session, profile=content.profile, now=now or utc_now())
-            profile_set = True
     return ImportResult(
-        episodes_added=len(new_episodes),
-        episodes_present=len(present),
-        sessions_added=len(new_sessions),
-        sessions_present=len(seen),
+        episodes_added=len(added),
+        episodes_present=len(content.episodes) - len(added),
+        sessions_added=len(sessions_added),
+        sessions_present=len(content.sessions) - len(sessions_added),
         profile_set=profile_set,
     )
 
@@ -115,21 +175,20 @@ def import_diary(store: Store, path: Path, *, now: datetime | None = None) -> Im
 def backup_diary(store: Store, path: Path) -> str:
     """SQLite: a consistent online copy of the database file; otherwise a JSON export.
 
-    Returns what was written: "sqlite" or "json".
+    Returns what was written: "sqlite" or "json"; UserError when it cannot be written.
     """
+    refuse_own_database(store, path)
     source_file = store.sqlite_file
     if source_file is None:
         write_file(path, export_diary(store, "json"))
         return "json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.unlink(missing_ok=True)
-    source = sqlite3.connect(source_file, timeout=30)
-    target = sqlite3.connect(partial)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
-    partial.replace(path)
+    with _written(path) as partial:
+        partial.touch()  # an unwritable place fails here, with the system's own reason
+        source = sqlite3.connect(source_file, timeout=30)
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
     return "sqlite"

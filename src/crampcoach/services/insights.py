@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from crampcoach.diary.models import Episode, EpisodeFilter
 from crampcoach.diary.night import night_in_zone
+from crampcoach.diary.validation import build
 from crampcoach.errors import UserError
+from crampcoach.insights import DiaryInsights, summarize_diary
 from crampcoach.services.diary import user_zone
 from crampcoach.services.storage import utc_now
 from crampcoach.store import Store
@@ -41,10 +44,10 @@ def diary_data(
     now = now or utc_now()
     if first is not None and last is not None and last < first:
         raise UserError(f"--to ({last}) is before --from ({first})")
+    where = build(EpisodeFilter, {"night_from": first, "night_to": last})
     tonight = night_in_zone(now, user_zone(store))
     with store.read() as session:
         routine = session_repo.completed_nights(session=session)
-        where = EpisodeFilter(night_from=first, night_to=last)
         episodes = episode_repo.list_episodes(session=session, where=where)
     kept = sorted({e.night for e in episodes} | routine)
     end = last or max([tonight - timedelta(days=1), *kept[-1:]])
@@ -53,3 +56,61 @@ def diary_data(
         raise UserError(f"no nights between {start} and {end}")
     routine = {night for night in routine if start <= night <= end}
     return DiaryData(start, end, episodes, routine)
+
+
+@dataclass(frozen=True)
+class InsightsView:
+    """What the Insights page shows: the diary's range and its summary (None when empty)."""
+
+    data: DiaryData
+    summary: DiaryInsights | None
+
+
+def insights_view(store: Store, *, now: datetime | None = None) -> InsightsView:
+    """The whole diary's insights, worked out now."""
+    data = diary_data(store, now=now)
+    if data.empty:
+        return InsightsView(data, None)
+    summary = summarize_diary(
+        data.episodes,
+        data.routine_nights,
+        first_night=data.first_night,
+        last_night=data.last_night,
+    )
+    return InsightsView(data, summary)
+
+
+class InsightsCache:
+    """The Insights view kept against the diary's version (which every write raises, from
+    any process) and tonight's date, so a repeated page costs one small query.
+
+    One request at a time works a new view out. While it does, others are given the
+    previous view when there is one (a summary a moment old, not a wait behind the
+    computation); with none yet, they wait for it."""
+
+    def __init__(self) -> None:
+        self._key: tuple[str, int, date] | None = None
+        self._view: InsightsView | None = None
+        self._working = threading.Lock()
+
+    def view(self, store: Store, *, now: datetime | None = None) -> InsightsView:
+        now = now or utc_now()
+        key = (store.url, store.version(), night_in_zone(now, user_zone(store)))
+        if key == self._key and self._view is not None:
+            return self._view
+        if self._view is not None and self._view_url == store.url:
+            if not self._working.acquire(blocking=False):
+                return self._view  # being worked out: the last one meanwhile
+        else:
+            self._working.acquire()
+        try:
+            if key != self._key or self._view is None:
+                self._view = insights_view(store, now=now)
+                self._key = key
+            return self._view
+        finally:
+            self._working.release()
+
+    @property
+    def _view_url(self) -> str | None:
+        return self._key[0] if self._key else None

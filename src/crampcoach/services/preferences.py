@@ -3,15 +3,13 @@ together, and the effective preferences the routines use (stored, else the defau
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from crampcoach.diary.models import Profile
 from crampcoach.diary.preferences import Preferences
-from crampcoach.diary.text import unstorable
-from crampcoach.diary.validation import build
+from crampcoach.diary.validation import build_each
 from crampcoach.errors import DiaryError
 from crampcoach.services.storage import store_for, system_zone, utc_now
 from crampcoach.settings import Settings
@@ -20,9 +18,6 @@ from crampcoach.store import profile as profile_repo
 
 PROFILE_FIELDS = ("timezone", "bedtime", "medicines", "conditions")
 PREFERENCE_FIELDS = ("default_leg", "tempo_s", "voice")
-MAX_LIST_ITEMS = 50
-MAX_ITEM_LENGTH = 200
-_BEDTIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class EffectivePreferences(NamedTuple):
@@ -62,25 +57,10 @@ def read_settings(store: Store) -> SettingsView:
 
 
 def _check(changes: Mapping[str, Any]) -> None:
+    """Only known settings; their values are checked by the Profile and Preferences models."""
     unknown = sorted(set(changes) - set(PROFILE_FIELDS) - set(PREFERENCE_FIELDS))
     if unknown:
-        raise DiaryError(f"{unknown[0]}: not a setting")
-    bedtime = changes.get("bedtime")
-    if isinstance(bedtime, str) and bedtime and not _BEDTIME.match(bedtime):
-        raise DiaryError(f"bedtime: use a 24-hour time like 22:30 (got {bedtime!r})")
-    for field in ("medicines", "conditions"):
-        items = changes.get(field) or []
-        if len(items) > MAX_LIST_ITEMS:
-            raise DiaryError(f"{field}: at most {MAX_LIST_ITEMS} lines")
-        for item in items:
-            if len(item) > MAX_ITEM_LENGTH:
-                raise DiaryError(f"{field}: a line is at most {MAX_ITEM_LENGTH} characters")
-    for field, value in changes.items():
-        texts = value if isinstance(value, list | tuple) else [value]
-        for text in texts:
-            problem = unstorable(text) if isinstance(text, str) else None
-            if problem:
-                raise DiaryError(f"{field}: {problem}")
+        raise DiaryError("not a setting", field=unknown[0])
 
 
 def update_settings(
@@ -101,8 +81,9 @@ def update_settings(
             profile_fields["bedtime"] = None
         preference_fields = profile_repo.get_preferences(session=session).model_dump()
         preference_fields.update({k: changes[k] for k in PREFERENCE_FIELDS if k in changes})
-        profile = build(Profile, profile_fields)
-        preferences = build(Preferences, preference_fields)
+        profile, preferences = build_each(
+            (Profile, profile_fields), (Preferences, preference_fields)
+        )
         profile_repo.set_profile(session=session, profile=profile, now=now)
         profile_repo.set_preferences(session=session, preferences=preferences, now=now)
     return SettingsView(profile, preferences, saved=True)

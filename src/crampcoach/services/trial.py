@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from crampcoach.diary.bounds import year_problem
 from crampcoach.diary.night import night_in_zone
 from crampcoach.insights import Arm, TrialError, TrialResult, analyse_trial, plan_trial
 from crampcoach.insights.trial_analysis import DEFAULT_WASHOUT
@@ -69,6 +70,9 @@ def start_trial(
         )
     seed = secrets.randbits(63) if seed is None else seed
     plan = plan_trial(start, seed, baseline_days, block_days, pairs)
+    problem = year_problem(plan.end)
+    if problem:  # every night of the plan must be one the diary can hold
+        raise TrialError(f"a trial from {start} would end on {plan.end}: its nights {problem}")
     with store.write() as session:
         current = trial_repo.latest_trial(session=session)
         if current is not None and _running(current, tonight):

@@ -7,11 +7,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from crampcoach.store.engine import WRITE_OPTION, create_db_engine, sqlite_path
 from crampcoach.store.migrate import upgrade_to_head
+from crampcoach.store.models import DiaryVersionRow
+
+_BUMP = update(DiaryVersionRow).values(version=DiaryVersionRow.version + 1)
+_VERSION = select(DiaryVersionRow.version).where(DiaryVersionRow.id == 1)
 
 
 class Store:
@@ -41,13 +45,20 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction; committed (and on disk) when the block ends without error."""
+        """One transaction; committed (and on disk) when the block ends without error. It
+        raises the diary's version, the one rule that tells caches the diary changed."""
         with (
             self._write_lock,
             Session(self._writer, expire_on_commit=False) as session,
             session.begin(),
         ):
             yield session
+            session.execute(_BUMP)
+
+    def version(self) -> int:
+        """The diary's version: it changes with every write, from any process."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(_VERSION).scalar_one())
 
     def close(self) -> None:
         self.engine.dispose()

@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from crampcoach.diary.bounds import MAX_ID_LENGTH, excerpt
 from crampcoach.diary.models import Episode, EpisodeCreate, EpisodeFilter, EpisodeUpdate
 from crampcoach.diary.night import night_in_zone
+from crampcoach.diary.paging import PageKey
 from crampcoach.errors import DiaryError, NotFoundError
 from crampcoach.store.models import EpisodeRow
+from crampcoach.store.new_rows import insert_new
 
 MIN_ID_PREFIX = 4
 
 
-def to_episode(row: EpisodeRow) -> Episode:
-    """A stored row as the core's model, its start shown in the person's zone."""
+_COLUMNS = EpisodeRow.__table__  # reads select the table's columns: rows, not ORM objects
+
+
+def to_episode(row: Any) -> Episode:
+    """A stored row (an ORM object or a plain result row: both name their columns) as the
+    core's model, its start shown in the person's zone."""
     return Episode.model_construct(
         id=row.id,
         started_at=row.started_at.astimezone(ZoneInfo(row.zone)),
@@ -54,34 +62,30 @@ def create_episode(*, session: Session, data: EpisodeCreate, now: datetime) -> E
     return to_episode(row)
 
 
-def add_episodes(*, session: Session, episodes: Sequence[Episode]) -> None:
-    """Insert stored episodes as they are (an import): ids and timestamps kept."""
-    if episodes:
-        session.execute(insert(EpisodeRow), [episode.model_dump() for episode in episodes])
-
-
-def existing_ids(*, session: Session, ids: Iterable[str]) -> set[str]:
-    wanted = list(ids)
-    found: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        found.update(session.scalars(select(EpisodeRow.id).where(EpisodeRow.id.in_(chunk))))
-    return found
+def add_episodes(*, session: Session, episodes: Sequence[Episode]) -> set[str]:
+    """Insert stored episodes as they are (an import): ids and timestamps kept. An entry
+    whose id is already stored (deleted ones included) is left alone, also when another
+    import adds it at the same moment; returns the ids really inserted."""
+    rows = [episode.model_dump() for episode in episodes]
+    return insert_new(session=session, rows=rows, key=EpisodeRow.id)
 
 
 def _row(session: Session, episode_id: str, *, deleted: bool = False) -> EpisodeRow:
     key = episode_id.strip().lower()
     if len(key) < MIN_ID_PREFIX:
-        raise DiaryError(f"id: give at least {MIN_ID_PREFIX} characters of the id")
+        raise DiaryError(f"give at least {MIN_ID_PREFIX} characters of the id", field="id")
+    if len(key) > MAX_ID_LENGTH:  # no stored id is longer: not worth a query
+        raise NotFoundError(f"no diary entry with id {excerpt(episode_id)}")
     query = select(EpisodeRow).where(EpisodeRow.id.startswith(key, autoescape=True))
     query = query.where(
         EpisodeRow.deleted_at.is_not(None) if deleted else EpisodeRow.deleted_at.is_(None)
     )
     rows = session.scalars(query.limit(2)).all()
     if not rows:
-        raise NotFoundError(f"no diary entry with id {episode_id!r}")
+        raise NotFoundError(f"no diary entry with id {excerpt(episode_id)}")
     if len(rows) > 1:
-        raise DiaryError(f"id: {episode_id!r} matches more than one entry; give more of it")
+        reason = f"{excerpt(episode_id)} matches more than one entry; give more of it"
+        raise DiaryError(reason, field="id")
     return rows[0]
 
 
@@ -129,7 +133,25 @@ def restore_last_deleted(*, session: Session) -> Episode | None:
 def list_episodes(*, session: Session, where: EpisodeFilter | None = None) -> list[Episode]:
     """Live entries, oldest first (by start, then id); the newest `limit` when limited."""
     where = where or EpisodeFilter()
-    query = select(EpisodeRow).where(EpisodeRow.deleted_at.is_(None))
+    query = _filtered(select(_COLUMNS), where)
+    if where.limit is not None:
+        newest = query.order_by(EpisodeRow.started_at.desc(), EpisodeRow.id.desc())
+        rows = list(session.execute(newest.limit(where.limit)))[::-1]
+    else:
+        rows = list(session.execute(query.order_by(EpisodeRow.started_at, EpisodeRow.id)))
+    return [to_episode(row) for row in rows]
+
+
+def count_episodes(*, session: Session, include_deleted: bool = False) -> int:
+    query = select(func.count()).select_from(EpisodeRow)
+    if not include_deleted:
+        query = query.where(EpisodeRow.deleted_at.is_(None))
+    return int(session.scalar(query) or 0)
+
+
+def _filtered(query: Any, where: EpisodeFilter) -> Any:
+    """`query` narrowed to the live entries `where` asks for."""
+    query = query.where(EpisodeRow.deleted_at.is_(None))
     if where.night_from is not None:
         query = query.where(EpisodeRow.night >= where.night_from)
     if where.night_to is not None:
@@ -142,16 +164,40 @@ def list_episodes(*, session: Session, where: EpisodeFilter | None = None) -> li
         query = query.where(EpisodeRow.severity >= where.min_severity)
     if where.max_severity is not None:
         query = query.where(EpisodeRow.severity <= where.max_severity)
-    if where.limit is not None:
-        newest = query.order_by(EpisodeRow.started_at.desc(), EpisodeRow.id.desc())
-        rows = list(session.scalars(newest.limit(where.limit)))[::-1]
-    else:
-        rows = list(session.scalars(query.order_by(EpisodeRow.started_at, EpisodeRow.id)))
-    return [to_episode(row) for row in rows]
+    return query
 
 
-def count_episodes(*, session: Session, include_deleted: bool = False) -> int:
-    query = select(func.count()).select_from(EpisodeRow)
-    if not include_deleted:
-        query = query.where(EpisodeRow.deleted_at.is_(None))
-    return int(session.scalar(query) or 0)
+def page_of_episodes(
+    *, session: Session, where: EpisodeFilter, size: int, before: PageKey | None = None
+) -> tuple[list[Episode], PageKey | None]:
+    """Up to `size` entries newest first, older than `before` when given, and the key the
+    next (older) page starts before (None on the last page). Index-backed: the cost of a
+    page does not grow with the diary."""
+    query = _filtered(select(_COLUMNS), where)
+    if before is not None:
+        query = query.where(
+            or_(
+                EpisodeRow.started_at < before.started_at,
+                and_(EpisodeRow.started_at == before.started_at, EpisodeRow.id < before.id),
+            )
+        )
+    query = query.order_by(EpisodeRow.started_at.desc(), EpisodeRow.id.desc()).limit(size + 1)
+    rows = list(session.execute(query))
+    episodes = [to_episode(row) for row in rows[:size]]
+    more = len(rows) > size
+    last = episodes[-1] if more else None
+    return episodes, (PageKey(last.started_at, last.id) if last else None)
+
+
+def tally_episodes(*, session: Session, where: EpisodeFilter) -> tuple[int, int, int | None]:
+    """(entries, nights, worst severity) of what `where` asks for, counted in the database."""
+    query = _filtered(
+        select(
+            func.count(EpisodeRow.id),
+            func.count(func.distinct(EpisodeRow.night)),
+            func.max(EpisodeRow.severity),
+        ),
+        where,
+    )
+    entries, nights, worst = session.execute(query).one()
+    return int(entries), int(nights), worst

@@ -151,3 +151,14 @@ class ScreeningRow(Base):
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime())
     level: Mapped[str | None] = mapped_column(String(24))
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class DiaryVersionRow(Base):
+    """One number that every write raises (migration 0005): what is derived from the diary
+    is kept until it changes."""
+
+    __tablename__ = "diary_version"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_diary_version_single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from crampcoach.diary.models import Profile
 from crampcoach.diary.preferences import Preferences
 from crampcoach.store.models import ProfileRow
+from crampcoach.store.new_rows import insert_new
 
 PROFILE_ID = 1
 
@@ -38,6 +39,20 @@ def set_profile(*, session: Session, profile: Profile, now: datetime) -> Profile
     row.updated_at = now
     session.flush()
     return profile
+
+
+def add_profile_if_missing(*, session: Session, profile: Profile, now: datetime) -> bool:
+    """Store `profile` when there is none yet (also when another import is adding one at
+    the same moment: the first one wins); returns whether this one was stored."""
+    row = {
+        "id": PROFILE_ID,
+        "timezone": profile.timezone,
+        "bedtime": profile.bedtime,
+        "medicines": list(profile.medicines),
+        "conditions": list(profile.conditions),
+        "updated_at": now,
+    }
+    return bool(insert_new(session=session, rows=[row], key=ProfileRow.id))
 
 
 def get_preferences(*, session: Session) -> Preferences:

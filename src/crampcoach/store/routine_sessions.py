@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from crampcoach.diary.night import night_in_zone
 from crampcoach.diary.sessions import PREVENTIVE_MODES, SavedSession
 from crampcoach.session.record import SessionRecord, StepRecord
 from crampcoach.store.models import RoutineSessionRow, RoutineStepRow
+from crampcoach.store.new_rows import insert_new
 
 
 def _to_saved(row: RoutineSessionRow) -> SavedSession:
@@ -90,10 +91,10 @@ def add_session(
     return _to_saved(row)
 
 
-def add_sessions(*, session: Session, sessions: Sequence[SavedSession]) -> None:
-    """Insert saved sessions as they are (an import): ids kept, in two bulk statements."""
-    if not sessions:
-        return
+def add_sessions(*, session: Session, sessions: Sequence[SavedSession]) -> set[str]:
+    """Insert saved sessions as they are (an import): ids kept, in two bulk statements. A
+    session whose id is already stored is left alone (steps and all), also when another
+    import adds it at the same moment; returns the ids really inserted."""
     heads = []
     steps = []
     for saved in sessions:
@@ -115,22 +116,14 @@ def add_sessions(*, session: Session, sessions: Sequence[SavedSession]) -> None:
             }
         )
         for step in record.steps:
-            fields = asdict(step)
+            fields = {field.name: getattr(step, field.name) for field in dataclass_fields(step)}
             fields["position"] = fields.pop("index")
             steps.append({"session_id": saved.id, **fields})
-    session.execute(insert(RoutineSessionRow), heads)
-    if steps:
-        session.execute(insert(RoutineStepRow), steps)
-
-
-def existing_session_ids(*, session: Session, ids: Iterable[str]) -> set[str]:
-    wanted = list(ids)
-    found: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        query = select(RoutineSessionRow.id).where(RoutineSessionRow.id.in_(chunk))
-        found.update(session.scalars(query))
-    return found
+    added = insert_new(session=session, rows=heads, key=RoutineSessionRow.id)
+    new_steps = [step for step in steps if step["session_id"] in added]
+    if new_steps:
+        session.execute(insert(RoutineStepRow.__table__), new_steps)
+    return added
 
 
 def completed_nights(*, session: Session, since: datetime | None = None) -> set[date]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, HTTPException, Request, WebSocketException, status
+from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from starlette.requests import HTTPConnection
 
@@ -19,7 +19,7 @@ from crampcoach.services.routines import builtin_routine
 from crampcoach.services.storage import store_for
 from crampcoach.settings import Settings
 from crampcoach.store import Store
-from crampcoach.web.security import COOKIE, Gate, needs_csrf_token, websocket_refusal
+from crampcoach.web.security import Gate, needs_csrf_token
 
 
 async def get_settings(request: Request) -> Settings:
@@ -43,19 +43,9 @@ async def get_live_figures(request: Request) -> FigureBook:
 
 
 async def verify_csrf(connection: HTTPConnection) -> None:
-    """Refuse cross-site writes: a foreign Origin, or a form post without our token. A
-    WebSocket (which the HTTP middleware never sees) needs our own Origin and, with a
-    password set, a logged-in session cookie."""
+    """Refuse cross-site writes: a foreign Origin, or a form post without our token. (A
+    WebSocket's Origin and login are checked by the Gatekeeper before any route.)"""
     if connection.scope["type"] == "websocket":
-        gate: Gate = connection.app.state.gate
-        refusal = websocket_refusal(
-            origin=connection.headers.get("origin"),
-            host=connection.headers.get("host"),
-            session=gate.decode(connection.cookies.get(COOKIE)),
-            gate=gate,
-        )
-        if refusal is not None:
-            raise WebSocketException(code=status.WS_1008_POLICY_VIOLATION, reason=refusal)
         return
     request = connection
     assert isinstance(request, Request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import NoReturn
 from zoneinfo import ZoneInfo
@@ -18,8 +17,7 @@ from crampcoach.store import Store
 from crampcoach.web.schemas import EpisodePublic
 
 MAX_ID_LENGTH = 36
-_RENAMED = {"at": "started_at"}
-_PREFIX = re.compile(r"^([a-z_]+)(\.\d+)?:")
+_RENAMED = {"at": "started_at"}  # the service's `at` is the API's `started_at`
 
 
 def public(episode: Episode) -> EpisodePublic:
@@ -34,11 +32,10 @@ def not_found(episode_id: str) -> NoReturn:
 
 def unprocessable(exc: DiaryError) -> NoReturn:
     """422 whose detail starts with the API's name of the field."""
-    message = str(exc)
-    match = _PREFIX.match(message)
-    if match and match.group(1) in _RENAMED:
-        message = _RENAMED[match.group(1)] + message[len(match.group(1)) :]
-    raise HTTPException(status_code=422, detail=message) from None
+    if exc.field is None:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    field = _RENAMED.get(exc.field, exc.field)
+    raise HTTPException(status_code=422, detail=f"{field}: {exc.reason}") from None
 
 
 def find(store: Store, episode_id: str) -> Episode:

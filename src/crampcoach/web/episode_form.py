@@ -3,20 +3,17 @@ and errors by field. Values stay strings until parsed, so a bad one comes back a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from starlette.datastructures import FormData
 
-from crampcoach.diary.models import HELPED, LEGS, MAX_NOTES_LENGTH, PLACES, Episode
-from crampcoach.diary.text import unstorable
-from crampcoach.errors import UserError
-from crampcoach.web.forms import field_error
+from crampcoach.diary.models import Episode
+from crampcoach.errors import DiaryError, UserError
+from crampcoach.web.forms import field_error, parse_number, sentence
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
-MAX_MINUTES = 120
 TEXT_FIELDS = ("at", "leg", "place", "severity", "minutes", "tags", "notes")
 SERVICE_FIELDS = {
     "at": "at",
@@ -45,6 +42,10 @@ class EpisodeForm:
             self.general = message
         else:
             self.errors[name] = message
+        others = exc.others if isinstance(exc, DiaryError) else {}
+        for other, reason in others.items():
+            if other in SERVICE_FIELDS:
+                self.errors.setdefault(SERVICE_FIELDS[other], sentence(reason))
 
 
 def new_form(*, now_local: datetime, leg: str) -> EpisodeForm:
@@ -80,43 +81,24 @@ def read_form(form: FormData) -> EpisodeForm:
     return EpisodeForm(values)
 
 
-def _number(text: str) -> float | None:
+def _whole(text: str) -> int | str:
+    """A whole number as typed ("7"), else the text itself for the service to refuse."""
     try:
-        number = float(text.replace(",", "."))
+        return int(text)
     except ValueError:
-        return None
-    return number if math.isfinite(number) else None
+        return text
 
 
 def parse_form(form: EpisodeForm) -> dict[str, Any]:
-    """The service's keyword arguments; records friendly errors on `form` as it goes."""
+    """The service's keyword arguments: the typed text turned into numbers and lists. What
+    is allowed is the service's to say (the same rules as the CLI, the API and imports)."""
     v = form.values
-    errors = form.errors
-    for name in TEXT_FIELDS:
-        problem = unstorable(v[name])
-        if problem:
-            errors[name] = f"This field {problem}."
-    if v["leg"] not in LEGS:
-        errors.setdefault("leg", "Choose left, right or both.")
-    if v["place"] not in PLACES:
-        errors.setdefault("place", "Choose where: foot, ankle, calf or thigh.")
-    severity = _number(v["severity"])
-    if severity is None or severity != int(severity) or not 0 <= severity <= 10:
-        errors.setdefault("severity", "Give a whole number from 0 (none) to 10 (worst).")
-    minutes = _number(v["minutes"])
-    if minutes is None or not 0 <= minutes <= MAX_MINUTES:
-        errors.setdefault("minutes", f"Give the minutes it lasted, from 0 to {MAX_MINUTES}.")
-    unknown = [item for item in v["helped"] if item not in HELPED]
-    if unknown:
-        errors.setdefault("helped", "Choose from routine, stretching, walking or nothing.")
-    if len(v["notes"]) > MAX_NOTES_LENGTH:
-        errors.setdefault("notes", f"Notes are at most {MAX_NOTES_LENGTH} characters.")
     return {
         "at": v["at"] or None,
         "leg": v["leg"],
         "place": v["place"],
-        "severity": int(severity) if severity is not None and severity.is_integer() else 0,
-        "minutes": minutes if minutes is not None else 0.0,
+        "severity": _whole(v["severity"]),
+        "minutes": parse_number(v["minutes"]),
         "helped": v["helped"],
         "woke": v["woke"],
         "tags": [t.strip() for t in v["tags"].split(",") if t.strip()],

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    field_validator,
+    model_validator,
+)
 
-from crampcoach.diary.models import HELPED, MAX_NOTES_LENGTH
-from crampcoach.diary.text import storable
-from crampcoach.diary.zones import check_zone
+from crampcoach.diary.bounds import MAX_MINUTES, year_problem
+from crampcoach.diary.models import (
+    Bedtime,
+    DurationS,
+    HelpedList,
+    Leg,
+    Lines,
+    Moment,
+    Notes,
+    Place,
+    Severity,
+    Tags,
+    Zone,
+)
 from crampcoach.services.live_figures import KEY_PATTERN
 from crampcoach.session.record import StepRecord
 from crampcoach.session.replay import MAX_COMMANDS
@@ -78,8 +96,8 @@ class SessionCreate(BaseModel):
     routine: str = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$")
     leg: Literal["left", "right"]
     tempo_s: float = Field(ge=0.5, le=30, allow_inf_nan=False)
-    started_at: AwareDatetime
-    ended_at: AwareDatetime
+    started_at: Moment
+    ended_at: Moment
     commands: list[CommandIn] = Field(default_factory=list, max_length=MAX_COMMANDS)
     camera: str | None = Field(
         default=None,
@@ -108,31 +126,18 @@ class SessionPublic(BaseModel):
 
 
 # -- the diary and the profile ------------------------------------------------------------
+# The fields' types and bounds are the diary core's own (crampcoach.diary.models), so the
+# API refuses exactly what the CLI, the forms and the importers refuse.
 
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2200
-MAX_TAGS = 20
-MAX_LIST_ITEMS = 50
-
-Leg = Literal["left", "right", "both"]
-Place = Literal["foot", "ankle", "calf", "thigh"]
-Helped = Literal["routine", "stretching", "walking", "nothing"]
-BEDTIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-Zone = Field(default=None, min_length=1, max_length=64, description="An IANA time zone.")
+Minutes = Annotated[StrictFloat, Field(ge=0, le=MAX_MINUTES, allow_inf_nan=False)]
+ZoneField = Field(default=None, description="An IANA time zone.")
 
 
-def _sane_year(value: datetime | None) -> datetime | None:
-    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+def _in_calendar(value: datetime | None) -> datetime | None:
+    problem = None if value is None else year_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
-
-
-def _zone(value: str | None) -> str | None:
-    return None if value is None else check_zone(storable(value))
-
-
-def _texts(values: list[str] | None) -> list[str] | None:
-    return None if values is None else [storable(v) for v in values]
 
 
 class _EpisodeFields(BaseModel):
@@ -143,22 +148,7 @@ class _EpisodeFields(BaseModel):
     @field_validator("started_at", check_fields=False)
     @classmethod
     def _year(cls, value: datetime | None) -> datetime | None:
-        return _sane_year(value)
-
-    @field_validator("zone", check_fields=False)
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        return _zone(value)
-
-    @field_validator("tags", check_fields=False)
-    @classmethod
-    def _tag_text(cls, value: list[str] | None) -> list[str] | None:
-        return _texts(value)
-
-    @field_validator("notes", check_fields=False)
-    @classmethod
-    def _notes_text(cls, value: str | None) -> str | None:
-        return None if value is None else storable(value)
+        return _in_calendar(value)
 
     @model_validator(mode="after")
     def _one_duration(self) -> _EpisodeFields:
@@ -175,17 +165,17 @@ class EpisodeIn(_EpisodeFields):
     in `zone` (default: the profile's zone). Give `minutes` or `duration_s`."""
 
     started_at: datetime | None = None
-    zone: str | None = Zone
+    zone: Zone | None = ZoneField
     leg: Leg
     place: Place
-    severity: int = Field(ge=0, le=10, description="0 (none) to 10 (worst).")
-    minutes: float | None = Field(default=None, ge=0, le=120, allow_inf_nan=False)
-    duration_s: int | None = Field(default=None, ge=0, le=7200)
-    helped: list[Helped] = Field(default_factory=list, max_length=len(HELPED))
-    woke: bool = True
-    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
-    pain_after: int | None = Field(default=None, ge=0, le=10)
-    notes: str = Field(default="", max_length=MAX_NOTES_LENGTH)
+    severity: Severity = Field(description="0 (none) to 10 (worst).")
+    minutes: Minutes | None = None
+    duration_s: DurationS | None = None
+    helped: HelpedList = Field(default_factory=list)
+    woke: StrictBool = True
+    tags: Tags = Field(default_factory=list)
+    pain_after: Severity | None = None
+    notes: Notes = ""
 
     @model_validator(mode="after")
     def _has_duration(self) -> EpisodeIn:
@@ -198,17 +188,17 @@ class EpisodePatch(_EpisodeFields):
     """A change to an entry: only the fields given change (null means unchanged)."""
 
     started_at: datetime | None = None
-    zone: str | None = Zone
+    zone: Zone | None = ZoneField
     leg: Leg | None = None
     place: Place | None = None
-    severity: int | None = Field(default=None, ge=0, le=10)
-    minutes: float | None = Field(default=None, ge=0, le=120, allow_inf_nan=False)
-    duration_s: int | None = Field(default=None, ge=0, le=7200)
-    helped: list[Helped] | None = Field(default=None, max_length=len(HELPED))
-    woke: bool | None = None
-    tags: list[str] | None = Field(default=None, max_length=MAX_TAGS)
-    pain_after: int | None = Field(default=None, ge=0, le=10)
-    notes: str | None = Field(default=None, max_length=MAX_NOTES_LENGTH)
+    severity: Severity | None = None
+    minutes: Minutes | None = None
+    duration_s: DurationS | None = None
+    helped: HelpedList | None = None
+    woke: StrictBool | None = None
+    tags: Tags | None = None
+    pain_after: Severity | None = None
+    notes: Notes | None = None
 
 
 class EpisodePublic(BaseModel):
@@ -257,31 +247,24 @@ class ProfileUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    timezone: str | None = Zone
-    bedtime: str | None = Field(default=None, max_length=5, description="HH:MM, 24-hour.")
-    medicines: list[str] | None = Field(default=None, max_length=MAX_LIST_ITEMS)
-    conditions: list[str] | None = Field(default=None, max_length=MAX_LIST_ITEMS)
+    timezone: Zone | None = ZoneField
+    bedtime: Bedtime | None = Field(default=None, description="HH:MM, 24-hour.")
+    medicines: Lines | None = None
+    conditions: Lines | None = None
     default_leg: Literal["left", "right"] | None = None
-    tempo_s: float | None = Field(default=None, ge=0.5, le=30, allow_inf_nan=False)
-    voice: bool | None = None
+    tempo_s: StrictFloat | None = Field(default=None, ge=0.5, le=30, allow_inf_nan=False)
+    voice: StrictBool | None = None
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
+    def _zone_given(cls, value: str | None) -> str | None:
         if value is None:
             raise ValueError("cannot be null; give a zone like Europe/Amsterdam")
-        return _zone(value)
-
-    @field_validator("bedtime")
-    @classmethod
-    def _clock(cls, value: str | None) -> str | None:
-        if value is not None and not BEDTIME.match(value):
-            raise ValueError("use a 24-hour time like 22:30")
         return value
 
     @field_validator("medicines", "conditions")
     @classmethod
-    def _lines(cls, value: list[str] | None) -> list[str] | None:
+    def _list_given(cls, value: list[str] | None) -> list[str] | None:
         if value is None:
             raise ValueError("cannot be null; give a list (empty to clear)")
-        return _texts(value)
+        return value

@@ -9,14 +9,16 @@ import hmac
 import ipaddress
 import json
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from crampcoach.errors import UserError
+from crampcoach.web.login_throttle import LoginThrottle
 
 COOKIE = "crampcoach_session"
 SESSION_LIFETIME_S = 30 * 24 * 3600
@@ -52,13 +54,23 @@ class ServeRefused(UserError):
     """The server will not start as asked (e.g. reachable from the network, no password)."""
 
 
+MAX_PASSWORD_CHARS = 1024  # longer is wrong without hashing it
+MAX_LIVE_SESSIONS = 1000  # logged-in browsers remembered; the oldest is logged out
+
+
 @dataclass
 class Gate:
-    """Who may use the app. Without a password hash everyone on loopback may."""
+    """Who may use the app. Without a password hash everyone on loopback may.
+
+    A logged-in cookie names a session id that the server keeps; logging out (or a new
+    password) forgets it, so a copied old cookie no longer works."""
 
     password_hash: str | None
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
     _hasher: PasswordHasher = field(default_factory=PasswordHasher, repr=False)
+    _live: OrderedDict[str, float] = field(default_factory=OrderedDict, repr=False)
+    _live_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def for_host(cls, host: str, password: str | None) -> Gate:
@@ -76,12 +88,21 @@ class Gate:
         return self.password_hash is not None
 
     def check_password(self, attempt: str) -> bool:
+        """The expensive check (argon2); callers go through `throttle` first."""
         if self.password_hash is None:
             return True
+        if len(attempt) > MAX_PASSWORD_CHARS:
+            return False
         try:
             return self._hasher.verify(self.password_hash, attempt)
         except (VerificationError, InvalidHashError):
             return False
+
+    def change_password(self, password: str) -> None:
+        """A new password: every logged-in session ends."""
+        self.password_hash = self._hasher.hash(password)
+        with self._live_lock:
+            self._live.clear()
 
     # -- the signed cookie ------------------------------------------------------------
     def _sign(self, payload: bytes) -> str:
@@ -92,7 +113,9 @@ class Gate:
         return f"{payload}.{self._sign(payload.encode())}"
 
     def decode(self, cookie: str | None) -> dict[str, object] | None:
-        if not cookie or "." not in cookie:
+        """The cookie's data when it is ours, unexpired and (when logged in) its session
+        is still live; else None."""
+        if not cookie or "." not in cookie or len(cookie) > 4096:
             return None
         payload, signature = cookie.rsplit(".", 1)
         if not hmac.compare_digest(signature, self._sign(payload.encode())):
@@ -103,30 +126,40 @@ class Gate:
             return None
         if not isinstance(data, dict) or float(data.get("exp", 0)) < time.time():
             return None
+        if self.login_required and data.get("auth") and not self._is_live(data.get("sid")):
+            return None
         return data
 
+    def _is_live(self, sid: object) -> bool:
+        with self._live_lock:
+            expires = self._live.get(sid) if isinstance(sid, str) else None
+            if expires is None or expires < time.time():
+                return False
+            self._live.move_to_end(sid)
+            return True
+
     def new_session(self, *, authenticated: bool) -> dict[str, object]:
-        return {
+        expires = int(time.time()) + SESSION_LIFETIME_S
+        data: dict[str, object] = {
             "csrf": secrets.token_urlsafe(24),
             "auth": authenticated or not self.login_required,
-            "exp": int(time.time()) + SESSION_LIFETIME_S,
+            "exp": expires,
         }
+        if authenticated and self.login_required:
+            sid = secrets.token_urlsafe(24)
+            with self._live_lock:
+                self._live[sid] = expires
+                while len(self._live) > MAX_LIVE_SESSIONS:
+                    self._live.popitem(last=False)
+            data["sid"] = sid
+        return data
 
-
-def websocket_refusal(
-    *, origin: str | None, host: str | None, session: dict[str, object] | None, gate: Gate
-) -> str | None:
-    """Why a WebSocket handshake is refused, or None to let it in. A WebSocket carries no
-    CSRF token and any page may open one to us, so its Origin must be this server's own
-    (browsers always send it; other clients must set it), and when a password is set the
-    session cookie must be a logged-in one."""
-    if not origin or origin == "null":
-        return "a WebSocket needs an Origin header naming this server"
-    if urlsplit(origin).netloc != (host or ""):
-        return "cross-site WebSocket refused"
-    if gate.login_required and not (session and session.get("auth")):
-        return "log in first"
-    return None
+    def end_session(self, data: dict[str, object]) -> None:
+        """Log out: the session's id is forgotten, so its cookie stops working."""
+        sid = data.get("sid")
+        if isinstance(sid, str):
+            with self._live_lock:
+                self._live.pop(sid, None)
 
 
 def needs_csrf_token(method: str, content_type: str) -> bool:

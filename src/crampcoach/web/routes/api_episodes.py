@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from crampcoach.diary.models import EpisodeFilter
+from crampcoach.diary.paging import MAX_PAGE_SIZE, parse_page_key
+from crampcoach.diary.validation import build
 from crampcoach.errors import DiaryError
 from crampcoach.services import diary
 from crampcoach.web.deps import StoreDep
@@ -18,27 +21,52 @@ NOTHING_TO_UNDO = {
     403: {"description": "Sent as a form without the CSRF token: send JSON or X-CSRF-Token."},
     404: {"description": "No deleted entry to bring back."},
 }
+PAGED = {
+    200: {
+        "description": "A page of entries; `X-Next-Cursor` and `Link` name the next page.",
+        "headers": {
+            "X-Next-Cursor": {"description": "`before` for the next, older page."},
+            "Link": {"description": 'The next page\'s URL, rel="next".'},
+        },
+    }
+}
 UNKNOWN_ID = {404: {"description": "No live entry with this id."}}
 
 
-@router.get("", response_model=list[EpisodePublic])
+@router.get("", response_model=list[EpisodePublic], responses=PAGED)
 def list_episodes(
     store: StoreDep,
+    response: Response,
     night_from: date | None = Query(None, alias="from", description="First night."),
     night_to: date | None = Query(None, alias="to", description="Last night."),
     leg: Leg | None = None,
     min_severity: int | None = Query(None, ge=0, le=10),
-    limit: int = Query(100, ge=1, le=1000, description="At most this many, the newest."),
+    limit: int = Query(100, ge=1, le=MAX_PAGE_SIZE, description="At most this many."),
+    before: str | None = Query(
+        None,
+        max_length=64,
+        description="Start the page just before this position (the X-Next-Cursor of the "
+        "page before); without it, the newest entries.",
+    ),
 ) -> list[EpisodePublic]:
-    """Live entries, oldest first; when there are more than `limit`, the newest ones."""
-    where = EpisodeFilter(
-        night_from=night_from,
-        night_to=night_to,
-        leg=leg,
-        min_severity=min_severity,
-        limit=limit,
-    )
-    return [public(e) for e in diary.list_episodes(store, where)]
+    """A page of live entries, oldest first: the newest `limit` entries, or the newest
+    `limit` before `before`. When there are older ones, `X-Next-Cursor` gives the `before`
+    of the next page and `Link` its URL."""
+    try:
+        fields = {"night_from": night_from, "night_to": night_to, "leg": leg}
+        where = build(EpisodeFilter, {**fields, "min_severity": min_severity})
+        key = parse_page_key(before) if before else None
+    except DiaryError as exc:
+        unprocessable(exc)
+    episodes, next_key = diary.page_of_episodes(store, where, before=key, size=limit)
+    if next_key is not None:
+        cursor = next_key.text()
+        query = {k: v for k, v in (("from", night_from), ("to", night_to), ("leg", leg)) if v}
+        query.update({"min_severity": min_severity, "limit": limit, "before": cursor})
+        link = urlencode({k: str(v) for k, v in query.items() if v is not None})
+        response.headers["X-Next-Cursor"] = cursor
+        response.headers["Link"] = f'</api/episodes?{link}>; rel="next"'
+    return [public(e) for e in reversed(episodes)]
 
 
 @router.post("", response_model=EpisodePublic, status_code=201)

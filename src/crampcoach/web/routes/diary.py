@@ -6,6 +6,7 @@ the page. A bad value comes back as the form, status 422, with the message at th
 
 from __future__ import annotations
 
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -13,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crampcoach.diary.models import HELPED, LEGS, PLACES, Episode
 from crampcoach.diary.night import night_in_zone
+from crampcoach.diary.paging import PageKey, parse_page_key
 from crampcoach.errors import DiaryError
 from crampcoach.safety import should_offer_screening
 from crampcoach.services import diary
@@ -31,7 +33,7 @@ from crampcoach.web.episode_form import (
     read_form,
 )
 from crampcoach.web.flash import set_flash, take_flash
-from crampcoach.web.forms import FormDep
+from crampcoach.web.forms import FormDep, sentence
 from crampcoach.web.night_rows import night_rows
 
 router = APIRouter(include_in_schema=False)
@@ -52,6 +54,24 @@ def _filters(request: Request, zone: str) -> Filters:
     return read_filters(dict(request.query_params), tonight=tonight)
 
 
+def _page_key(request: Request, filters: Filters) -> PageKey | None:
+    """Where the page starts (`before=`), or None for the newest; a bad one is a field
+    error and the newest page is shown."""
+    text = (request.query_params.get("before") or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_page_key(text)
+    except DiaryError as exc:
+        filters.errors["before"] = sentence(exc.reason)
+        return None
+
+
+def _diary_url(query: str, before: str | None = None) -> str:
+    parts = [part for part in (query, f"before={quote(before)}" if before else "") if part]
+    return "/diary?" + "&".join(parts) if parts else "/diary"
+
+
 def _diary_page(
     request: Request,
     templates: TemplatesDep,
@@ -63,21 +83,28 @@ def _diary_page(
 ) -> Response:
     zone = diary.user_zone(store)
     filters = _filters(request, zone)
-    nights = diary.list_nights(store, filters.where)[::-1]  # newest night first
+    before = _page_key(request, filters)
+    page = diary.diary_page(store, filters.where, before=before)
     if form is None:
         now_local = utc_now().astimezone(ZoneInfo(zone))
         form = new_form(now_local=now_local, leg=effective_preferences(settings).leg)
+    query = filters.query
     context = {
         "page": "diary",
         "flash": take_flash(request),
         "form": form,
         "filters": filters,
-        "nights": nights,
-        "night_groups": night_rows(nights),
+        "nights": page.nights,
+        "night_groups": night_rows(page.nights),
         "csrf": request.state.session.get("csrf", ""),
-        "count": sum(len(n.episodes) for n in nights),
-        "worst": max((e.severity for n in nights for e in n.episodes), default=None),
-        "back": filters.query,
+        "count": page.entries,
+        "night_count": page.night_count,
+        "shown": sum(len(n.episodes) for n in page.nights),
+        "before": before,
+        "worst": page.worst,
+        "older": _diary_url(query, page.next_key.text()) if page.next_key else None,
+        "newest": _diary_url(query) if before else None,
+        "back": query,
         **CHOICES,
     }
     if filters.errors:

@@ -9,8 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from crampcoach.insights import summarize_diary
-from crampcoach.services.insights import diary_data
 from crampcoach.services.reminders import reminder_file
 from crampcoach.services.report import build_report_pdf
 from crampcoach.web.bar_chart import BarChart, bar_chart
@@ -50,18 +48,11 @@ def _hour_chart(hours: Sequence[Any]) -> BarChart:
 
 @router.get("/insights", response_class=HTMLResponse)
 def insights_page(request: Request, templates: TemplatesDep, store: StoreDep) -> Response:
-    data = diary_data(store)
-    summary = None
-    if not data.empty:
-        summary = summarize_diary(
-            data.episodes,
-            data.routine_nights,
-            first_night=data.first_night,
-            last_night=data.last_night,
-        )
+    view = request.app.state.insights.view(store)
+    summary = view.summary
     context = {
         "page": "insights",
-        "data": data,
+        "data": view.data,
         "summary": summary,
         "week_chart": _week_chart(summary.weeks) if summary else None,
         "hour_chart": _hour_chart(summary.hours) if summary else None,

@@ -3,7 +3,6 @@ routines use (default leg, tempo, voice). Saved together or not at all."""
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -22,7 +21,7 @@ from crampcoach.services.preferences import (
 )
 from crampcoach.web.deps import SettingsDep, StoreDep, TemplatesDep
 from crampcoach.web.flash import set_flash, take_flash
-from crampcoach.web.forms import FormDep, field_error, form_text
+from crampcoach.web.forms import FormDep, field_error, form_text, parse_number, sentence
 
 router = APIRouter(include_in_schema=False)
 FIELDS = {name: name for name in (*PROFILE_FIELDS, *PREFERENCE_FIELDS)}
@@ -88,35 +87,25 @@ def save_settings(
         for name in ("timezone", "bedtime", "medicines", "conditions", "default_leg", "tempo_s")
     }
     values["voice"] = posted.get("voice") is not None
+    tempo = parse_number(values["tempo_s"]) if values["tempo_s"] else None
+    changes = {
+        "timezone": values["timezone"],
+        "bedtime": values["bedtime"] or None,
+        "medicines": _lines(values["medicines"]),
+        "conditions": _lines(values["conditions"]),
+        "default_leg": values["default_leg"],
+        "tempo_s": tempo,
+        "voice": values["voice"],
+    }
     errors: dict[str, str] = {}
-    if not values["timezone"]:
-        errors["timezone"] = "Give your time zone, like Europe/Amsterdam."
-    tempo: float | None = None
-    if values["tempo_s"]:
-        try:
-            tempo = float(values["tempo_s"].replace(",", "."))
-        except ValueError:
-            tempo = None
-        if tempo is None or not math.isfinite(tempo) or not MIN_TEMPO_S <= tempo <= MAX_TEMPO_S:
-            errors["tempo_s"] = f"Give seconds per repetition, {MIN_TEMPO_S:g} to {MAX_TEMPO_S:g}."
-    if values["default_leg"] not in ("left", "right"):
-        errors["default_leg"] = "Choose left or right."
-    if not errors:
-        changes = {
-            "timezone": values["timezone"],
-            "bedtime": values["bedtime"] or None,
-            "medicines": _lines(values["medicines"]),
-            "conditions": _lines(values["conditions"]),
-            "default_leg": values["default_leg"],
-            "tempo_s": tempo,
-            "voice": values["voice"],
-        }
-        try:
-            update_settings(store, changes)
-        except DiaryError as exc:
-            name, message = field_error(exc, FIELDS)
-            errors[name or "form"] = message
-        else:
-            set_flash(request, "Settings saved.")
-            return RedirectResponse("/settings", status_code=303)
+    try:
+        update_settings(store, changes)
+    except DiaryError as exc:
+        name, message = field_error(exc, FIELDS)
+        errors[name or "form"] = message
+        for other, reason in exc.others.items():
+            errors.setdefault(FIELDS.get(other, "form"), sentence(reason))
+    else:
+        set_flash(request, "Settings saved.")
+        return RedirectResponse("/settings", status_code=303)
     return _page(request, templates, values, errors, settings, status=422)

@@ -7,11 +7,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crampcoach.insights import TrialError
+from crampcoach.insights.trial_plan import MAX_SEED
 from crampcoach.services.trial import TrialRunning, start_trial, stop_trial, trial_overview
 from crampcoach.store import Store
 from crampcoach.web.deps import StoreDep, TemplatesDep
 from crampcoach.web.flash import set_flash, take_flash
-from crampcoach.web.forms import FormDep, form_text, sentence
+from crampcoach.web.forms import FormDep, form_text, sentence, whole_number
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,16 +64,15 @@ def trial_start(
     errors: dict[str, str] = {}
     numbers: dict[str, int | None] = {}
     for name, choices in (("block_days", BLOCK_DAYS), ("pairs", PAIRS)):
-        number = int(values[name]) if values[name].isdigit() else None
+        number = whole_number(values[name], most=max(choices))
         if number not in choices:
             errors[name] = f"Choose one of {', '.join(str(c) for c in choices)}."
         numbers[name] = number
     seed: int | None = None
     if values["seed"]:
-        if not values["seed"].isdigit():
-            errors["seed"] = "Leave it empty, or give a whole number."
-        else:
-            seed = int(values["seed"])
+        seed = whole_number(values["seed"], most=MAX_SEED)
+        if seed is None:
+            errors["seed"] = f"Leave it empty, or give a whole number up to {MAX_SEED}."
     if errors:
         return _trial_page(request, templates, store, values=values, errors=errors, status=400)
     try:

@@ -1,0 +1,36 @@
+"""Inserting rows that may already be there: `INSERT ... ON CONFLICT DO NOTHING`.
+
+Two imports of the same file at once must both succeed and store each row once. Looking
+first and then inserting cannot promise that on PostgreSQL (both look, both insert, one
+fails on the primary key); an insert that skips a row whose key is present can, and it
+reports which rows it really inserted. SQLite and PostgreSQL both speak it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_new(
+    *, session: Session, rows: Sequence[dict[str, Any]], key: InstrumentedAttribute[Any]
+) -> set[Any]:
+    """Insert the rows whose primary `key` is not present yet; returns their keys.
+
+    Rows go in in the order of their key, so two transactions inserting overlapping rows
+    wait for each other instead of deadlocking.
+    """
+    if not rows:
+        return set()
+    dialect = session.get_bind().dialect.name
+    if dialect not in _INSERTS:
+        raise NotImplementedError(f"inserting new rows is not written for {dialect}")
+    ordered = sorted(rows, key=lambda row: row[key.key])
+    table = key.class_.__table__  # a Core insert: the ORM's bulk path only adds overhead here
+    statement = _INSERTS[dialect](table).on_conflict_do_nothing().returning(table.c[key.key])
+    return set(session.scalars(statement, ordered))
