@@ -9,7 +9,20 @@ latency is from sending a frame to receiving its feedback. Frames the server rep
 with a newer one (its one-slot mailbox) come back "dropped". Goal: p95 < 60 ms at
 640x480. Exits 1 when a rate misses it. Needs the "camera" extra; about 30 s.
 
+With --sessions N it measures memory instead: N camera sessions one after another (each:
+hello, the first step, --frames JPEG frames each answered before the next, stop, close),
+--parallel at a time, and the server's resident memory (RSS) and thread count read from
+/proc after each round (printed every --every sessions). Growth is the median RSS over
+the last quarter of the rounds less the median over the first quarter after the
+--warm-up sessions (the pose models loaded, their graphs run): RSS swings by some 100 MB
+while four models work, so two single samples would say little. Goal: growth <
+GOAL_GROWTH_MB and never more than GOAL_THREADS threads; exits 1 otherwise. --idle-wait S
+also prints RSS S seconds after the last session (idle pose models close after
+LiveLimits.model_idle_s, 120 s). About 5 minutes for 200 sessions, 4 at a time.
+
     .venv/bin/python benchmarks/bench_live.py [--data DIR] [--seconds 10] [--rates 15 30]
+    .venv/bin/python benchmarks/bench_live.py --sessions 200 [--frames 20] [--parallel 4]
+        [--idle-wait 130]
 """
 
 from __future__ import annotations
@@ -35,6 +48,8 @@ DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real"
 CLIP = "video.avi"
 SIZE = (640, 480)
 GOAL_P95_MS = 60.0
+GOAL_GROWTH_MB = 64.0  # RSS growth over the sessions after the warm-up ones
+GOAL_THREADS = 24  # the server's own, 4 pose threads, MediaPipe's threads for 4 graphs
 MAGIC = b"CCF1"
 
 
@@ -135,6 +150,89 @@ async def measure(port: int, frames: list[bytes], fps: float, seconds: float) ->
     return run
 
 
+async def one_session(port: int, frames: list[bytes], count: int, first: int) -> int:
+    """One camera session from hello to close; the number of frames not analysed."""
+    from websockets.asyncio.client import connect
+
+    origin = f"http://127.0.0.1:{port}"
+    missed = 0
+    async with connect(f"ws://127.0.0.1:{port}/api/live", origin=origin, max_size=None) as ws:
+        hello = {"type": "hello", "routine": "bedtime", "leg": "right", "tempo_s": 3}
+        await ws.send(json.dumps({**hello, "frames": "jpeg"}))
+        ready = json.loads(await asyncio.wait_for(ws.recv(), 120))
+        if ready["type"] == "unavailable" and "busy" in ready["message"]:
+            return -1  # the last sessions' sockets are still being closed: try again
+        if ready["type"] != "ready":
+            raise SystemExit(f"the server cannot coach a camera: {ready}")
+        await ws.send(json.dumps({"type": "step", "index": 0}))
+        await ws.recv()
+        for frame_id in range(count):
+            header = MAGIC + struct.pack(">Id", frame_id, frame_id / 15)
+            await ws.send(header + frames[(first + frame_id) % len(frames)])
+            answer = json.loads(await asyncio.wait_for(ws.recv(), 30))
+            missed += answer["type"] != "feedback"
+        await ws.send(json.dumps({"type": "stop"}))
+        while json.loads(await asyncio.wait_for(ws.recv(), 30))["type"] != "stopped":
+            pass
+    return missed
+
+
+def proc_status(pid: int) -> tuple[float, int]:
+    """(resident memory in MB, threads) of a process, from /proc."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["Threads"])
+
+
+async def soak(port: int, pid: int, frames: list[bytes], args: argparse.Namespace) -> bool:
+    """Run the sessions, print RSS as they go; True when the goals were met."""
+    header = f"{'sessions':>8} {'RSS MB':>8} {'threads':>7} {'missed':>6} {'s':>6}"
+    print(header + "\n" + "-" * len(header))
+    start, missed, done, retries = time.perf_counter(), 0, 0, 0
+    next_print = args.every
+    samples: list[float] = []  # RSS after each round of sessions past the warm-up
+    most_threads = 0
+    rss, threads = proc_status(pid)
+    print(f"{0:>8} {rss:>8.1f} {threads:>7} {0:>6} {0.0:>6.1f}")
+    while done < args.sessions:
+        batch = min(args.parallel, args.sessions - done)
+        runs = [one_session(port, frames, args.frames, (done + i) * 7) for i in range(batch)]
+        for result in await asyncio.gather(*runs):
+            if result < 0:  # busy: the server was still closing the last sockets
+                retries += 1
+            else:
+                missed += result
+                done += 1
+        await asyncio.sleep(0.05)
+        rss, threads = proc_status(pid)
+        most_threads = max(most_threads, threads)
+        if done > args.warm_up:
+            samples.append(rss)
+        if done >= next_print or done == args.sessions:
+            next_print = (done // args.every + 1) * args.every
+            elapsed = time.perf_counter() - start
+            print(f"{done:>8} {rss:>8.1f} {threads:>7} {missed:>6} {elapsed:>6.1f}")
+    ended = time.perf_counter()
+    for pause in (1.0, 5.0, *([args.idle_wait] if args.idle_wait else [])):
+        await asyncio.sleep(max(0.0, pause - (time.perf_counter() - ended)))
+        after, threads = proc_status(pid)
+        print(f"{f'+{pause:g} s':>8} {after:>8.1f} {threads:>7}   (after the last session)")
+    # RSS swings by some 100 MB while four models work; compare medians, not two samples.
+    quarter = max(1, len(samples) // 4)
+    early = statistics.median(samples[:quarter]) if samples else rss
+    late = statistics.median(samples[-quarter:]) if samples else rss
+    growth = late - early
+    ok = growth < GOAL_GROWTH_MB and most_threads <= GOAL_THREADS and not missed
+    print(
+        f"\nRSS median {early:.1f} MB over the first quarter of sessions after the warm-up, "
+        f"{late:.1f} MB over the last quarter: {growth:+.1f} MB (goal < {GOAL_GROWTH_MB:.0f})"
+        f"\nthreads at most {most_threads} (goal <= {GOAL_THREADS}); {missed} frames not "
+        f"analysed; {retries} sessions retried (busy): {'PASS' if ok else 'FAIL'}"
+    )
+    return ok
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
@@ -145,12 +243,22 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds at each rate")
     parser.add_argument("--rates", type=float, nargs="+", default=[15.0, 30.0], help="fps")
     parser.add_argument("--quality", type=int, default=75, help="JPEG quality (browser: ~70)")
+    parser.add_argument("--sessions", type=int, default=0, help="measure memory over N sessions")
+    parser.add_argument("--frames", type=int, default=20, help="frames in each session")
+    parser.add_argument("--parallel", type=int, default=4, help="sessions at a time")
+    parser.add_argument("--warm-up", type=int, default=10, help="sessions before the baseline")
+    parser.add_argument("--every", type=int, default=20, help="print RSS every N sessions")
+    parser.add_argument(
+        "--idle-wait", type=float, default=0, help="also RSS this long after the last session"
+    )
     args = parser.parse_args()
     clip = args.data / CLIP
     if not clip.is_file():
         print(f"no footage at {clip.resolve()} (see shared/data/README.md)", file=sys.stderr)
         return 2
     frames = jpeg_frames(clip, args.quality)
+    if args.sessions:
+        return memory_main(frames, args)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"live camera benchmark: {os.cpu_count()} CPUs, load average {load}")
     kb = statistics.fmean(len(f) for f in frames) / 1024
@@ -182,6 +290,22 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=10)
     return 1 if failed else 0
+
+
+def memory_main(frames: list[bytes], args: argparse.Namespace) -> int:
+    print(
+        f"live camera memory: {args.sessions} sessions of {args.frames} JPEG frames "
+        f"(640x480 from {CLIP}), {args.parallel} at a time\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="crampcoach-bench-") as tmp:
+        port = free_port()
+        server = start_server(Path(tmp) / "data", port)
+        try:
+            ok = asyncio.run(soak(port, server.pid, frames, args))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

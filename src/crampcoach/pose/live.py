@@ -1,9 +1,12 @@
 """The pose adapter for a live camera: JPEG frames in, landmark `Frame`s out.
 
-One `LivePose` serves one camera session. The pose model is made on `open` (or the first
-frame) by the factory given, `MediaPipePose` by default; without the "camera" extra that
-raises `CameraExtraMissing`. Not thread-safe: call it from one thread (a web server runs
-it in a worker thread of its own so its event loop stays free).
+One `LivePose` serves one camera session at a time. The pose model is made on `open` (or
+the first frame) by the factory given, `MediaPipePose` by default; without the "camera"
+extra that raises `CameraExtraMissing`. `reset` readies it for the next session (the
+model forgets the person it tracked), so a server lends one model to many sessions in
+turn (see pose/pool.py) instead of making one per session. Not thread-safe: call it from
+one thread (a web server runs it in a worker thread of its own so its event loop stays
+free).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class LivePose:
         self._factory = factory
         self._max_side = max_side
         self._estimator: PoseEstimator | None = None
+        self._cold = True  # the next frame would start the model's graph
 
     @property
     def is_open(self) -> bool:
@@ -40,16 +44,19 @@ class LivePose:
 
     def open(self) -> None:
         """Make the pose model now (about a second) rather than at the first frame, and run
-        it once on a blank frame: its first call starts its graph (a few hundred ms more)."""
+        it once on a blank frame: its first call starts its graph (a few hundred ms more).
+        A model that was reset is only warmed up again."""
         if self._estimator is None:
-            estimator = self._factory()
+            self._estimator = self._factory()
+            self._cold = True
+        if self._cold:
             try:
                 blank = np.zeros((WARM_UP_SIZE[1], WARM_UP_SIZE[0], 3), np.uint8)
-                estimator.estimate(blank, 0.0)
+                self._estimator.estimate(blank, 0.0)
             except BaseException:
-                estimator.close()
+                self.close()
                 raise
-            self._estimator = estimator
+            self._cold = False
 
     def estimate_jpeg(self, data: bytes, t: float) -> Frame:
         """The landmarks of one JPEG frame taken at `t` seconds. FrameError for a frame that
@@ -59,7 +66,23 @@ class LivePose:
         assert self._estimator is not None
         return self._estimator.estimate(rgb, t)
 
+    def reset(self) -> None:
+        """Forget the session so far: the next frame starts a new stream. A model without a
+        `reset` of its own is closed instead (the next `open` makes a new one)."""
+        if self._estimator is None:
+            return
+        reset = getattr(self._estimator, "reset", None)
+        if not callable(reset):
+            self.close()
+            return
+        try:
+            reset()
+        except BaseException:
+            self.close()
+            raise
+        self._cold = True
+
     def close(self) -> None:
         if self._estimator is not None:
-            self._estimator.close()
-            self._estimator = None
+            estimator, self._estimator = self._estimator, None
+            estimator.close()

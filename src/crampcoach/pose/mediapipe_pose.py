@@ -129,6 +129,14 @@ class MediaPipePose(PoseEstimator):
             raise RuntimeError(f"MediaPipe returned {len(marks)} landmarks, expected {COUNT}")
         return Frame(float(t), landmarks, world, size)
 
+    def reset(self) -> None:
+        """Forget the frames seen so far (tracking, smoothing): the next frame starts a new
+        stream, as with a new instance, without loading the model again."""
+        if self._pose is None:
+            raise RuntimeError("this MediaPipePose is closed")
+        self._pose.reset()
+        self._warm = False  # its graph starts again on the next frame (and logs)
+
     def close(self) -> None:
         if self._pose is not None:
             self._pose.close()

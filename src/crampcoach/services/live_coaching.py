@@ -7,12 +7,18 @@ one `crampcoach analyze` runs over a whole file, so a camera and a file count al
 Before such a step (the intro, the rest before it) the frames check the camera's
 placement instead. When a step is left, its analyser's result becomes the step's camera
 figures, kept by step index for the session record.
+
+What one session keeps is bounded: one analyser at a time, and each is fed at most
+`max_step_frames` frames (ten minutes at 30 frames a second, twice the longest camera
+step at the slowest tempo); after that the step's count stands and the frames are only
+shown. An analyser keeps its step's whole path to settle the count, so without this a
+camera left on in one step would grow without end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -27,6 +33,8 @@ from crampcoach.session.timeline import Step
 CHECKED_KINDS = ("reps", "letters", "hold")
 TURNING_RAD_S = 2.5  # the toe turning this fast shows a direction (0.4 turns a second)
 WRONG_WAY_S = 1.0  # turning the wrong way this long brings the hint
+MAX_STEP_FRAMES = 18_000  # frames one step's analyser is fed: 10 minutes at 30 a second
+LONG_STEP_HINT = "this step went on so long that the camera stopped counting it"
 
 
 def camera_exercise(step: Step) -> str | None:
@@ -92,9 +100,12 @@ class _Direction:
 class LiveCoach:
     """The live state of one camera session over the steps of one timeline."""
 
-    def __init__(self, steps: Sequence[Step]) -> None:
+    def __init__(self, steps: Sequence[Step], *, max_step_frames: int = MAX_STEP_FRAMES) -> None:
         self.steps = tuple(steps)
         self.index = -1
+        self.max_step_frames = max_step_frames
+        self.fed = 0  # frames the current step's analyser was fed
+        self._last: LiveFeedback | None = None  # what it showed last
         self.analyser: Analyser | None = None
         self.placement: PlacementCheck | None = None
         self.direction = _Direction(None)
@@ -119,6 +130,7 @@ class LiveCoach:
         step = self.step
         exercise = camera_exercise(step) if step is not None else None
         self.analyser = None if exercise is None else make_analyser(exercise)
+        self.fed, self._last = 0, None
         self.direction = _Direction(step.direction if step is not None else None)
         upcoming = None if exercise is not None else self._upcoming(index)
         if upcoming is None:
@@ -145,10 +157,16 @@ class LiveCoach:
                 hint=None if placement is None else placement.hint,
                 placement=placement,
             )
+        if self.fed >= self.max_step_frames and self._last is not None:
+            return replace(
+                self._last, t=frame.t, landmarks=frame.image, events=(), hint=LONG_STEP_HINT
+            )
         step = self.step
         assert step is not None
         seen = self.analyser.update(frame)
-        return self._feedback(frame, step, seen)
+        self.fed += 1
+        self._last = self._feedback(frame, step, seen)
+        return self._last
 
     def _feedback(self, frame: Frame, step: Step, seen: Feedback) -> LiveFeedback:
         exercise = step.exercise_id

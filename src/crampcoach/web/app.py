@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from starlette.types import ASGIApp
 from crampcoach import __version__
 from crampcoach.diary.text import minutes_text
 from crampcoach.pose.live import PoseFactory, default_pose_factory
+from crampcoach.pose.pool import PosePool
 from crampcoach.services.insights import InsightsCache
 from crampcoach.services.live_figures import FigureBook
 from crampcoach.settings import Settings
@@ -22,6 +25,7 @@ from crampcoach.web.deps import verify_csrf
 from crampcoach.web.errors import install_error_pages
 from crampcoach.web.gatekeeper import Gatekeeper
 from crampcoach.web.hosts import HostPolicy
+from crampcoach.web.live_connection import LiveLimits
 from crampcoach.web.routes import ROUTERS
 from crampcoach.web.security import Gate
 
@@ -62,11 +66,21 @@ def create_app(
     gate: Gate | None = None,
     hosts: HostPolicy | None = None,
     pose_factory: PoseFactory | None = None,
+    live_limits: LiveLimits | None = None,
 ) -> FastAPI:
     """Build the app. ``gate`` decides who may use it (no password on loopback by default);
     ``hosts`` which `Host` names it answers to (loopback names on any port by default);
-    ``pose_factory`` makes the live camera's pose model (MediaPipe Pose by default)."""
+    ``pose_factory`` makes the live camera's pose model (MediaPipe Pose by default);
+    ``live_limits`` bound the live cameras (how many at once, how long a socket may keep
+    silent)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.pose_pool.close()
+
     app = CrampcoachApp(
+        lifespan=lifespan,
         title="crampcoach",
         version=__version__,
         description="A coach for night ankle and leg cramps: routines, sessions and a diary.",
@@ -80,6 +94,10 @@ def create_app(
     app.state.gate = gate or Gate(password_hash=None)
     app.state.hosts = hosts or HostPolicy.for_server()
     app.state.pose_factory = pose_factory or default_pose_factory
+    limits = app.state.live_limits = live_limits or LiveLimits()
+    app.state.pose_pool = PosePool(  # models made on the first camera, reused, closed idle
+        app.state.pose_factory, size=limits.max_cameras, idle_close_s=limits.model_idle_s
+    )
     app.state.live_figures = FigureBook()  # camera figures waiting for their session's save
     app.state.live_connections = 0
     app.state.insights = InsightsCache()  # the Insights summary, kept until the diary changes

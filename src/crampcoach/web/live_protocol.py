@@ -15,10 +15,16 @@ Client to server (JSON text unless said otherwise):
   (ARCHITECTURE.md) from a client that ran pose itself.
 - ``{"type": "stop"}``: the session is over; answered with "stopped".
 
-Server to client: "ready", "unavailable" (no pose model: the message says what to
-install), "step", "feedback" (one per analysed frame, with its id), "dropped" (a frame
-replaced by a newer one before it was analysed), "error" (with the frame's id when it
-was a frame; the connection goes on), "figures" (a step's camera figures) and "stopped".
+Every number is bounded (the limits below): JSON numbers longer than 32 characters,
+NaN, Infinity, 1e999, a bool where a number belongs, an unknown field and deep nesting are
+refused with an "error" like any other bad message, and the connection goes on.
+
+Server to client: "ready", "unavailable" (the server will not coach this socket, and
+says why: no pose model and what to install, too many cameras, no hello in time, nothing
+received for too long; the socket then closes), "step", "feedback" (one per analysed
+frame, with its id), "dropped" (a frame replaced by a newer one before it was analysed),
+"error" (with the frame's id when it was a frame; the connection goes on), "figures" (a
+step's camera figures) and "stopped".
 """
 
 from __future__ import annotations
@@ -30,15 +36,18 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crampcoach.motion.track import Frame, TrackError, parse_frame
+from crampcoach.motion.track import Frame
 from crampcoach.pose.jpeg import FrameError, check_jpeg
+from crampcoach.protocol.models import LegChoice
 from crampcoach.services.camera_placement import Placement
 from crampcoach.services.live_coaching import LiveFeedback, StepOutcome
 from crampcoach.services.live_figures import KEY_PATTERN
 from crampcoach.session.record import CameraFigures
 from crampcoach.session.timeline import Step
+from crampcoach.web.bounded_json import JsonRefused, loads
+from crampcoach.web.live_landmarks import LandmarkError, landmark_frame
 
 PROTOCOL = 1
 FRAME_MAGIC = b"CCF1"
@@ -47,6 +56,7 @@ MAX_FRAME_BYTES = FRAME_HEADER.size + 2 * 1024 * 1024
 MAX_TEXT_CHARS = 64 * 1024  # a landmark frame is about 6 kB
 MAX_FRAME_ID = 2**32 - 1
 MAX_T_S = 7 * 24 * 3600.0
+MAX_STEP_INDEX = 999  # a timeline has a few dozen steps at most
 
 
 class MessageError(ValueError):
@@ -58,15 +68,22 @@ class MessageError(ValueError):
 
 
 class Hello(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # no "3" or true for a number
 
     type: Literal["hello"]
-    protocol: Literal[1] = PROTOCOL
+    protocol: int = PROTOCOL
     routine: str = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    leg: Literal["left", "right"]
+    leg: LegChoice
     tempo_s: float = Field(ge=0.5, le=30, allow_inf_nan=False)
     session: str | None = Field(default=None, pattern=KEY_PATTERN)
     frames: Literal["jpeg", "landmarks"] = "jpeg"
+
+    @field_validator("protocol", mode="before")
+    @classmethod
+    def _this_protocol(cls, value: object) -> object:
+        if type(value) is not int or value != PROTOCOL:  # not True, not 1.0
+            raise ValueError(f"this server speaks protocol {PROTOCOL}")
+        return value
 
 
 @dataclass(frozen=True)
@@ -127,45 +144,59 @@ def parse_binary(data: bytes) -> JpegFrame:
 
 def _frame_id(data: dict[str, Any]) -> int:
     value = data.get("id")
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_FRAME_ID:
+    if type(value) is not int or not 0 <= value <= MAX_FRAME_ID:
         raise MessageError('a landmark frame needs an "id" from 0 to 4294967295')
     return value
 
 
+def _only(data: dict[str, Any], allowed: frozenset[str], kind: str) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise MessageError(f"{kind}: unknown field {unknown[0][:40]!r}")
+
+
+_STEP_FIELDS = frozenset({"type", "index"})
+_STOP_FIELDS = frozenset({"type"})
+
+
 def parse_text(text: str) -> Incoming:
-    """One JSON message from the client."""
+    """One JSON message from the client; MessageError for anything out of bounds."""
     if len(text) > MAX_TEXT_CHARS:
         raise MessageError(f"the message is too long ({len(text)} characters)")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MessageError(f"the message is not JSON ({exc.msg})") from None
+        data = loads(text)
+    except JsonRefused as exc:
+        raise MessageError(str(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise MessageError('a message must be a JSON object with a "type"')
     kind = data["type"]
     if kind == "landmarks":
         frame_id = _frame_id(data)
         try:
-            frame = parse_frame(text, "landmarks")
-        except TrackError as exc:
+            frame = landmark_frame(data)
+        except LandmarkError as exc:
             raise MessageError(str(exc), frame_id) from None
         _check_t(frame.t, frame_id)
         return LandmarkFrame(frame_id, frame)
     if kind == "step":
+        _only(data, _STEP_FIELDS, "step")
         index = data.get("index")
-        if not isinstance(index, int) or isinstance(index, bool):
+        if type(index) is not int:
             raise MessageError('a step message needs an integer "index"')
+        if not -1 <= index <= MAX_STEP_INDEX:
+            raise MessageError(f'step: "index" must be from -1 to {MAX_STEP_INDEX}')
         return EnterStep(index)
     if kind == "stop":
+        _only(data, _STOP_FIELDS, "stop")
         return Stop()
     if kind == "hello":
         try:
             return Hello.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
+            where = ".".join(str(p) for p in first["loc"])[:40]  # a field's name may be long
             raise MessageError(f"hello: {where}: {first['msg']}") from None
-    raise MessageError(f"unknown message type {kind!r}")
+    raise MessageError(f"unknown message type {kind[:40]!r}")
 
 
 # -- server to client ---------------------------------------------------------------------
