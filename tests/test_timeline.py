@@ -229,9 +229,9 @@ def test_a_sets_own_tempo_wins_over_the_session_tempo():
     assert (counter.unit_s, counter.duration_s) == (4.5, 22.5)
 
 
-@pytest.mark.parametrize("leg", ["both", "Left", "", None])
+@pytest.mark.parametrize("leg", ["middle", "Left", "", None])
 def test_invalid_leg(bedtime, leg):
-    with pytest.raises(ValueError, match="leg must be left or right"):
+    with pytest.raises(ValueError, match="leg must be left, right or both"):
         build_timeline(bedtime, leg=leg)
 
 
@@ -407,3 +407,28 @@ def test_timeline_invariants(routine, leg, tempo):
         if exercise.legs == "each":
             half = len(legs) // 2
             assert legs == [leg] * half + [other] * half
+
+
+def test_both_legs_work_each_exercise_on_the_right_then_the_left(bedtime):
+    one = build_timeline(bedtime, leg="left")
+    both = build_timeline(bedtime, leg="both")
+    assert both.leg == "both"
+    worked = [(s.exercise_id, s.leg) for s in both.steps if s.is_exercise]
+    for exercise in bedtime.exercises:
+        legs = [leg for ex, leg in worked if ex == exercise.id]
+        if exercise.legs == "none":
+            assert set(legs) == {None}
+            continue
+        half = len(legs) // 2
+        assert legs == ["right"] * half + ["left"] * half, exercise.id
+        switch = [
+            s for s in both.steps if s.label == "Switch legs" and s.exercise_id == exercise.id
+        ]
+        assert len(switch) == 1
+    assert both.total_s > one.total_s
+    chosen = [e for e in bedtime.exercises if e.legs == "chosen"]
+    assert chosen, "the bedtime routine has exercises for the chosen leg"
+    for exercise in chosen:
+        single = [s for s in one.steps if s.exercise_id == exercise.id and s.is_exercise]
+        double = [s for s in both.steps if s.exercise_id == exercise.id and s.is_exercise]
+        assert len(double) == 2 * len(single)

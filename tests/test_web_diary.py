@@ -180,7 +180,7 @@ def test_settings_are_saved_together_and_used_by_the_player(client: TestClient) 
     assert profile["medicines"] == ["magnesium", "amlodipine 5 mg"]
     assert profile["effective"] == {"leg": "left", "tempo_s": 2.5, "voice": True}
     player = client.get("/play/bedtime").text
-    assert "left leg" in player.lower()
+    assert re.search(r'id="player-leg-left"[^>]*checked', player)  # the stored default leg
 
     bad = client.post("/settings", data={**form, "tempo_s": "0", "bedtime": "25:99"})
     assert bad.status_code == 422

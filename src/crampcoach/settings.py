@@ -24,7 +24,9 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL; an SQLite file in data_dir when unset.",
     )
-    leg: Literal["left", "right"] = Field(default="right", description="Default leg for routines.")
+    leg: Literal["left", "right", "both"] = Field(
+        default="right", description="Default leg for routines (until one is stored)."
+    )
     tempo_s: float = Field(default=3.0, gt=0, le=30, description="Seconds per repetition.")
     voice: bool = Field(default=True, description="Speak cues aloud when a voice is available.")
     password: SecretStr | None = Field(

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crampcoach.cli.context import settings_from
 from crampcoach.protocol import load_routine
+from crampcoach.services.preferences import effective_preferences
 from crampcoach.services.sessions import save_session
 from crampcoach.session import SessionRecord, build_timeline
 from crampcoach.settings import Settings
@@ -23,6 +24,7 @@ from crampcoach.voice import choose_voice
 class LegChoice(StrEnum):
     left = "left"
     right = "right"
+    both = "both"
 
 
 def register(app: typer.Typer) -> None:
@@ -33,13 +35,22 @@ def register(app: typer.Typer) -> None:
             ..., help="bedtime, cramp-now, calf-stretch, or a routine file."
         ),
         leg: LegChoice | None = typer.Option(
-            None, "--leg", help="The leg to work [default: right]."
+            None,
+            "--leg",
+            help="left, right or both (one leg, then the other) [default: your default leg"
+            " from Settings, else right].",
         ),
         voice: bool | None = typer.Option(
-            None, "--voice/--no-voice", help="Speak the cues (espeak-ng) [default: on]."
+            None,
+            "--voice/--no-voice",
+            help="Speak the cues (espeak-ng) [default: as in Settings, else on].",
         ),
         tempo: float | None = typer.Option(
-            None, "--tempo", min=0.5, max=30, help="Seconds per repetition [default: 3]."
+            None,
+            "--tempo",
+            min=0.5,
+            max=30,
+            help="Seconds per repetition [default: as in Settings, else 3].",
         ),
         speed: float = typer.Option(
             1.0,
@@ -56,13 +67,14 @@ def register(app: typer.Typer) -> None:
         """Run a guided routine: a live display, spoken cues, then a summary."""
         settings = settings_from(ctx)
         chosen = load_routine(name)
+        preferred = effective_preferences(settings)  # the same stored defaults as the web's
         timeline = build_timeline(
             chosen,
-            leg=leg.value if leg else settings.leg,
-            tempo_s=tempo if tempo is not None else settings.tempo_s,
+            leg=leg.value if leg else preferred.leg,
+            tempo_s=tempo if tempo is not None else preferred.tempo_s,
         )
         console = Console(highlight=False)
-        speaker, notice = choose_voice(settings.voice if voice is None else voice)
+        speaker, notice = choose_voice(preferred.voice if voice is None else voice)
         interactive = not no_input and stdin_is_terminal()
         if not no_input and not interactive:
             notice = (notice + " " if notice else "") + (

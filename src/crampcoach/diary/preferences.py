@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat
 
-RoutineLeg = Literal["left", "right"]
+RoutineLeg = Literal["left", "right", "both"]
 MIN_TEMPO_S = 0.5
 MAX_TEMPO_S = 30.0
 

@@ -42,7 +42,7 @@ HINTS = {
     "medicines": f"at most {MAX_LIST_ITEMS} lines, each at most {MAX_ITEM_LENGTH} characters",
     "conditions": f"at most {MAX_LIST_ITEMS} lines, each at most {MAX_ITEM_LENGTH} characters",
     "tempo_s": "give seconds per repetition, 0.5 to 30",
-    "default_leg": "choose left or right",
+    "default_leg": "choose left, right or both",
 }
 _OWN_WORDS = ("value_error", "missing", "extra_forbidden")
 

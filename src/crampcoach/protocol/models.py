@@ -14,7 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Leg = Literal["left", "right"]
+Leg = Literal["left", "right"]  # the leg one step works
+LegChoice = Literal["left", "right", "both"]  # what a person chooses for a session
+LEG_CHOICES: tuple[LegChoice, ...] = ("left", "right", "both")
+BOTH_ORDER: tuple[Leg, Leg] = ("right", "left")  # "both": right first, then left
 Mode = Literal["bedtime", "cramp-now", "stretch", "custom"]
 NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 

@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from crampcoach.protocol.models import (
+    BOTH_ORDER,
+    LEG_CHOICES,
     ConfirmSet,
     Exercise,
     ExerciseSet,
     HoldSet,
     Leg,
+    LegChoice,
     LettersSet,
     RepsSet,
     Routine,
@@ -78,7 +81,7 @@ class Timeline:
     routine_version: int
     routine_title: str
     mode: str
-    leg: Leg
+    leg: LegChoice
     tempo_s: float
     steps: tuple[Step, ...]
     starts: tuple[float, ...] = field(init=False)
@@ -116,7 +119,7 @@ def _instruction(exercise: Exercise, leg: Leg | None) -> str:
 
 
 class _Builder:
-    def __init__(self, routine: Routine, leg: Leg, tempo_s: float) -> None:
+    def __init__(self, routine: Routine, leg: LegChoice, tempo_s: float) -> None:
         self.routine = routine
         self.leg = leg
         self.tempo_s = tempo_s
@@ -264,24 +267,32 @@ def _hold_cues(item: HoldSet, title: str) -> tuple[Cue, ...]:
     return tuple(cues)
 
 
-def build_timeline(routine: Routine, *, leg: Leg, tempo_s: float = DEFAULT_TEMPO_S) -> Timeline:
-    """Expand ``routine`` for ``leg`` at ``tempo_s`` seconds per repetition."""
-    if leg not in ("left", "right"):
-        raise ValueError(f"leg must be left or right, not {leg!r}")
+def legs_for(exercise_legs: str, leg: LegChoice) -> list[Leg | None]:
+    """The legs an exercise works, in order, for the leg chosen: "chosen" exercises work
+    that leg (both legs, one after the other, for "both"); "each" works both anyway,
+    the chosen leg first; "none" is the whole body."""
+    first, second = BOTH_ORDER if leg == "both" else (leg, "left" if leg == "right" else "right")
+    if exercise_legs == "none":
+        return [None]
+    if exercise_legs == "each" or leg == "both":
+        return [first, second]
+    return [first]
+
+
+def build_timeline(
+    routine: Routine, *, leg: LegChoice, tempo_s: float = DEFAULT_TEMPO_S
+) -> Timeline:
+    """Expand ``routine`` for ``leg`` (left, right or both) at ``tempo_s`` seconds per
+    repetition."""
+    if leg not in LEG_CHOICES:
+        raise ValueError(f"leg must be left, right or both, not {leg!r}")
     if not (tempo_s > 0 and math.isfinite(tempo_s)):
         raise ValueError(f"tempo must be a positive number of seconds, not {tempo_s!r}")
     builder = _Builder(routine, leg, tempo_s)
-    other: Leg = "left" if leg == "right" else "right"
     for position, exercise in enumerate(routine.exercises):
         if position > 0:
             builder.rest(routine.rest_between_s, exercise, "Rest", exercise.title)
-        legs: list[Leg | None]
-        if exercise.legs == "none":
-            legs = [None]
-        elif exercise.legs == "each":
-            legs = [leg, other]
-        else:
-            legs = [leg]
+        legs = legs_for(exercise.legs, leg)
         for number, which in enumerate(legs):
             if number > 0:
                 builder.rest(

@@ -29,6 +29,7 @@ from crampcoach.diary.models import (
     Tags,
     Zone,
 )
+from crampcoach.protocol.models import LegChoice
 from crampcoach.services.live_figures import KEY_PATTERN
 from crampcoach.session.record import StepRecord
 from crampcoach.session.replay import MAX_COMMANDS
@@ -65,7 +66,7 @@ class TimelinePublic(BaseModel):
     routine_version: int
     routine_title: str
     mode: str
-    leg: Literal["left", "right"]
+    leg: LegChoice
     tempo_s: float
     total_s: float
     steps: list[StepPublic]
@@ -94,7 +95,7 @@ class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     routine: str = Field(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    leg: Literal["left", "right"]
+    leg: LegChoice
     tempo_s: float = Field(ge=0.5, le=30, allow_inf_nan=False)
     started_at: Moment
     ended_at: Moment
@@ -224,7 +225,7 @@ class EpisodePublic(BaseModel):
 class PreferencesPublic(BaseModel):
     """What routines use: each stored preference, else the server's default."""
 
-    leg: Literal["left", "right"]
+    leg: LegChoice
     tempo_s: float
     voice: bool
 
@@ -235,7 +236,7 @@ class ProfilePublic(BaseModel):
     bedtime: str | None
     medicines: list[str]
     conditions: list[str]
-    default_leg: Literal["left", "right"] | None
+    default_leg: LegChoice | None
     tempo_s: float | None
     voice: bool | None
     effective: PreferencesPublic
@@ -251,7 +252,7 @@ class ProfileUpdate(BaseModel):
     bedtime: Bedtime | None = Field(default=None, description="HH:MM, 24-hour.")
     medicines: Lines | None = None
     conditions: Lines | None = None
-    default_leg: Literal["left", "right"] | None = None
+    default_leg: LegChoice | None = None
     tempo_s: StrictFloat | None = Field(default=None, ge=0.5, le=30, allow_inf_nan=False)
     voice: StrictBool | None = None
 

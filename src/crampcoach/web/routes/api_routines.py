@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Literal
 
 from fastapi import APIRouter, Query
 
+from crampcoach.protocol.models import LegChoice
 from crampcoach.services.preferences import effective_preferences
 from crampcoach.services.routines import routine_catalogue
 from crampcoach.session import build_timeline
@@ -35,7 +35,7 @@ def list_routines() -> list[RoutinePublic]:
 def timeline(
     settings: SettingsDep,
     routine: str = Query(..., min_length=1, max_length=60, description="A shipped routine."),
-    leg: Literal["left", "right"] | None = None,
+    leg: LegChoice | None = None,
     tempo_s: float | None = Query(None, ge=0.5, le=30, allow_inf_nan=False),
 ) -> TimelinePublic:
     """The whole timeline of a routine, as the session engine expands it."""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from crampcoach.protocol.models import LegChoice
 from crampcoach.services.preferences import effective_preferences
 from crampcoach.web.deps import SettingsDep, TemplatesDep, routine_or_404
 
@@ -19,7 +18,7 @@ def player_page(
     name: str,
     settings: SettingsDep,
     templates: TemplatesDep,
-    leg: Literal["left", "right"] | None = None,
+    leg: LegChoice | None = None,
     tempo_s: float | None = Query(None, ge=0.5, le=30),
     speed: float = Query(1.0, ge=0.1, le=1000),
 ) -> Response:

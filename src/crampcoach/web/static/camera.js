@@ -39,6 +39,7 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
+  // `leg()` is asked when the camera connects: the person may choose it just before.
   function create({ routine, leg, tempo, say, onCount }) {
     const $ = (id) => document.getElementById(id);
     const section = $("camera"), video = $("camera-video"), canvas = $("camera-skeleton");
@@ -102,7 +103,7 @@
       socket = ws;
       ws.binaryType = "arraybuffer";
       ws.addEventListener("open", () => ws.send(JSON.stringify({
-        type: "hello", protocol: 1, routine, leg, tempo_s: tempo, session: key, frames: "jpeg",
+        type: "hello", protocol: 1, routine, leg: leg(), tempo_s: tempo, session: key, frames: "jpeg",
       })));
       // Events of a socket already given up (the camera turned off and on again) are ignored.
       ws.addEventListener("message", (event) => {

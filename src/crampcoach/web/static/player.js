@@ -34,7 +34,7 @@
   let muted = !cfg.voice || localStorage.getItem("crampcoach.muted") === "1";
   let cameraKey = null;
   const camera = window.CrampcoachCamera ? window.CrampcoachCamera.create({
-    routine: cfg.routine, leg: cfg.leg, tempo: cfg.tempo,
+    routine: cfg.routine, leg: () => cfg.leg, tempo: cfg.tempo,
     say: (text) => { if (pausedSince === null) say(text); },
     onCount: (n) => { if (pausedSince === null) say(String(n)); },
   }) : null;
@@ -222,8 +222,15 @@
     } catch (_) { wakeLock = null; }
   }
 
+  // The leg chosen in the intro (left, right or both) is the session's.
+  function chosenLeg() {
+    const checked = document.querySelector('#intro input[name="leg"]:checked');
+    return checked ? checked.value : cfg.leg;
+  }
+
   async function start() {
     $("start").disabled = true;
+    cfg.leg = chosenLeg();
     try {
       const url = `/api/timeline?routine=${encodeURIComponent(cfg.routine)}&leg=${cfg.leg}&tempo_s=${cfg.tempo}`;
       const response = await fetch(url, { headers: { Accept: "application/json" } });
