@@ -1,7 +1,16 @@
-"""Accuracy of the motion analysers on generated tracks with known ground truth.
+"""Accuracy and detection of the motion analysers on generated tracks with known ground
+truth.
 
 Run: .venv/bin/python benchmarks/bench_motion.py [--tracks 200] [--seed 1] [--clean]
                                                   [--jitter-px PX] [--exercise NAME ...]
+                                                  [--cross N] [--writing N]
+                                                  [--writers untuned|tuned] [--quick]
+
+Toe writing is also judged on handwriting (`crampcoach.fixtures.handwriting`: strokes of
+lognormal velocity pulses, corner slowdowns, moves between letters, rests with jitter) from
+the `untuned` writers, whom the segmentation was not tuned on: the self-paced letter count
+(within one >= 0.90, exact >= 0.60) and the prompted letters recognised (top-1 >= 0.25).
+`--quick` (for CI) runs those on 50 tracks, after 100 ankle-circle tracks.
 
 Each track comes from `crampcoach.fixtures.motion.generate` (a kinematic body, a camera at
 a random angle and distance, jitter, lost frames, outliers, low visibility, 15-30 fps)
@@ -13,6 +22,13 @@ when a goal is missed. `--jitter-px` holds the landmark jitter at one value (the
 generator draws 1-6 px for a body 480 px long on screen, in proportion to its size, and
 sometimes 1.5-2.5 times that; MediaPipe's own foot landmarks on a still person in the
 real footage jitter by about 0.3 px at 1280x720, measured with `crampcoach track`).
+
+Detection (`detected` in every result): the true positive rate is the share of each
+exercise's own tracks found (a track not found counts 0 in its accuracy, so the accuracy
+figures include it); the false positive rate is the share of the other exercises' tracks
+(`--cross` of each, the first of their suites) that an analyser takes for its exercise,
+and, without a goal, the share its judgement of the motion alone would take (the view
+and the visibility aside: most pairs differ in the camera's view already).
 """
 
 from __future__ import annotations
@@ -24,12 +40,24 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
+from crampcoach.blas_threads import one_blas_thread
 from crampcoach.fixtures.motion import generate
-from crampcoach.motion.registry import AnalysisError, analyse
+from crampcoach.motion.registry import AnalysisError, analyse, make_analyser
 
 SEED_BASE = 900_000  # far from the seeds the tests use
+MIN_TPR = 0.98  # of an exercise's own tracks found
+MAX_FPR = 0.05  # of the other exercises' tracks taken for it
+# ankle circles (issue 17): shares of tracks with both counts within one / exact, and the
+# 95th percentile of the seconds from a circle complete to its live count (--goal-exact)
+CIRCLE_GOALS = {"obo": 0.95, "exact": 0.85, "delay": 1.0}
+# Breathing in child's pose (crampcoach.motion.childs_pose.breathing_rate): floors at what
+# the analyser gives today (suite 1, 30 noisy tracks: given on 0.23, of those 0.71 within 2 a
+# minute): it says "no rate" rather than a wrong one, and must not get worse.
+BREATHING_GIVEN = 0.20
+BREATHING_RIGHT = 0.60
 
 
 @dataclass
@@ -105,10 +133,54 @@ def run_one(job: tuple[str, int, bool, float | None]) -> Outcome:
     track = generate(exercise, seed, clean=clean, **extra)
     prompts = track.truth.prompts if exercise == "toe-writing" else None
     try:
-        result = analyse(track.frames, exercise, prompts=prompts).result
+        analysis = analyse(track.frames, exercise, prompts=prompts)
     except AnalysisError as exc:
         return Outcome(exercise, seed, str(exc), {})
-    return Outcome(exercise, seed, None, SCORERS[exercise](track, result))
+    result = analysis.result
+    values = SCORERS[exercise](track, result)
+    values["detected"] = result["detected"]
+    if exercise == "ankle-circles":
+        values.update(live_circles(analysis.feedback, result))
+    return Outcome(exercise, seed, None, values)
+
+
+def live_circles(feedback: list[Any], result: dict[str, Any]) -> dict[str, Any]:
+    """The live count against the final one: whether it ever went back or ended above the
+    final count, and each circle's settle delay: from the moment its path was complete (the
+    event's time) to the first frame whose live count showed it."""
+    shown = [f.counts for f in feedback]
+    went_back = any(
+        now.get(k, 0) < before.get(k, 0) for before, now in pairwise(shown) for k in before
+    )
+    final = result["circles"]
+    above = bool(shown) and any(shown[-1].get(k, 0) > final[k] for k in final)
+    delays, seen = [], {"clockwise": 0, "counterclockwise": 0}
+    for event in result["events"]:
+        way = event["direction"]
+        seen[way] += 1
+        when = next((f.t for f in feedback if f.counts.get(way, 0) >= seen[way]), None)
+        if when is not None:
+            delays.append(when - event["t"])
+    return {"live_kept": not went_back and not above, "delays": delays}
+
+
+@dataclass
+class Cross:
+    analyser: str
+    shown: str
+    seed: int
+    detected: bool  # the result's
+    by_motion: bool  # the analyser's judgement of the motion alone
+
+
+def run_cross(job: tuple[str, str, int]) -> Cross:
+    """A track of one exercise analysed as another (exactly as `analyse` runs it)."""
+    analysed, shown, seed = job
+    analyser = make_analyser(analysed)
+    for frame in generate(shown, seed).frames:
+        analyser.update(frame)
+    result = analyser.result()
+    return Cross(analysed, shown, seed, bool(result["detected"]), analyser.detect().detected)
 
 
 def share(outcomes: list[Outcome], key: str) -> float:
@@ -123,19 +195,16 @@ def mean(outcomes: list[Outcome], key: str) -> float:
 def report(exercise: str, outcomes: list[Outcome]) -> list[tuple[str, float, str, bool | None]]:
     """(measure, value, goal, met) rows; refused tracks count as misses."""
     if exercise == "ankle-circles":
+        obo, exact = share(outcomes, "obo"), share(outcomes, "exact")
+        kept = share(outcomes, "live_kept")
+        delays = [d for o in outcomes for d in o.values.get("delays", ())]
+        p95 = float(statistics.quantiles(delays, n=20)[-1]) if len(delays) > 1 else float("nan")
+        goal = CIRCLE_GOALS
         return [
-            (
-                "both counts within one",
-                share(outcomes, "obo"),
-                ">= 0.95",
-                share(outcomes, "obo") >= 0.95,
-            ),
-            (
-                "both counts exact",
-                share(outcomes, "exact"),
-                ">= 0.80",
-                share(outcomes, "exact") >= 0.8,
-            ),
+            ("both counts within one", obo, f">= {goal['obo']}", obo >= goal["obo"]),
+            ("both counts exact", exact, f">= {goal['exact']}", exact >= goal["exact"]),
+            ("live count never back, never above", kept, ">= 1.0", kept >= 1.0),
+            ("settle delay p95 (s)", p95, f"< {goal['delay']}", p95 < goal["delay"]),
             (
                 "moving foot found",
                 share(outcomes, "foot"),
@@ -154,10 +223,17 @@ def report(exercise: str, outcomes: list[Outcome]) -> list[tuple[str, float, str
         ]
     if exercise == "childs-pose":
         hold = mean(outcomes, "hold_err")
+        given = share(outcomes, "breathing_given")
+        right = share(outcomes, "breathing_right") / given if given else 0.0
         return [
             ("hold time error (s, mean)", hold, "<= 2", hold <= 2),
-            ("breathing rate given", share(outcomes, "breathing_given"), "", None),
-            ("... and within 2 a minute", share(outcomes, "breathing_right"), "", None),
+            ("breathing rate given", given, f">= {BREATHING_GIVEN}", given >= BREATHING_GIVEN),
+            (
+                "... of those, within 2 a minute",
+                right,
+                f">= {BREATHING_RIGHT}",
+                right >= BREATHING_RIGHT,
+            ),
         ]
     return [
         ("every letter found", share(outcomes, "all_letters"), "", None),
@@ -165,6 +241,83 @@ def report(exercise: str, outcomes: list[Outcome]) -> list[tuple[str, float, str
         ("letter start error (s, mean)", mean(outcomes, "start_err"), "", None),
         ("letter height error (cm, mean)", mean(outcomes, "height_err"), "", None),
     ]
+
+
+# -- toe writing on handwriting (crampcoach.fixtures.handwriting) --------------------------
+WRITING_WITHIN_ONE = 0.90  # self-paced letter count within one, on the untuned writers
+WRITING_EXACT = 0.60  # ... and exact
+RECOGNISED = 0.25  # prompted letters whose attempt is recognised as the prompted letter
+
+
+def run_handwriting(job: tuple[int, str]) -> tuple[int, float]:
+    """(self-paced count error, share of prompted letters recognised) on one track."""
+    seed, population = job
+    track = generate("toe-writing", seed, handwriting=population)
+    paced = analyse(track.frames, "toe-writing").result
+    prompted = analyse(track.frames, "toe-writing", prompts=track.truth.prompts).result
+    error = paced["letters_moved"] - len(track.truth.letters)
+    matched = [x["matches_prompt"] for x in prompted["letters"]]
+    return error, sum(matched) / len(matched)
+
+
+def handwriting_goals(tracks: int, suite_seed: int, population: str) -> bool:
+    """Prints the toe-writing goals on handwriting tracks; True when one was missed."""
+    jobs = [(SEED_BASE + 5_000 + suite_seed * 10_000 + i, population) for i in range(tracks)]
+    with ProcessPoolExecutor(initializer=one_blas_thread) as pool:  # one core each
+        runs = list(pool.map(run_handwriting, jobs))
+    errors = [e for e, _ in runs]
+    within = sum(abs(e) <= 1 for e in errors) / len(runs)
+    exact = sum(e == 0 for e in errors) / len(runs)
+    recognised = statistics.fmean(r for _, r in runs)
+    rows = [
+        ("self-paced count within one", within, WRITING_WITHIN_ONE),
+        ("self-paced count exact", exact, WRITING_EXACT),
+        ("prompted letter recognised (top-1)", recognised, RECOGNISED),
+    ]
+    print(f"\ntoe writing, {tracks} handwriting tracks ({population} writers):")
+    failed = False
+    for measure, value, goal in rows:
+        met = value >= goal
+        failed |= not met
+        verdict = "PASS" if met else "FAIL"
+        print(f"{'toe-writing':15} {measure:36} {value:7.3f}  >= {goal:<5} {verdict}")
+    print(f"{'toe-writing':15} {'count errors (got - written)':36} {sorted(errors)}")
+    return failed
+
+
+def detection_table(counts: dict[str, int], outcomes: list[Outcome], crossed: list[Cross]) -> bool:
+    """Prints the detection figures; True when a goal was missed."""
+    print(f"\n{'detection':15} {'measure':36} {'value':>7}  {'goal':8} result")
+    failed = False
+    for exercise in counts:
+        mine = [o for o in outcomes if o.exercise == exercise]
+        tpr = share(mine, "detected")
+        others = [c for c in crossed if c.analyser == exercise]
+        rows: list[tuple[str, float, str, bool | None]] = [
+            ("true positive rate (own tracks)", tpr, f">= {MIN_TPR}", tpr >= MIN_TPR)
+        ]
+        if others:
+            fpr = sum(c.detected for c in others) / len(others)
+            motion = sum(c.by_motion for c in others) / len(others)
+            rows.append(
+                (
+                    f"false positive rate ({len(others)} others)",
+                    fpr,
+                    f"<= {MAX_FPR}",
+                    fpr <= MAX_FPR,
+                )
+            )
+            rows.append(("... by the motion alone", motion, "", None))
+            for shown in SCORERS:
+                pair = [c for c in others if c.shown == shown]
+                if pair:
+                    rate = sum(c.by_motion for c in pair) / len(pair)
+                    rows.append((f"    on {shown} tracks", rate, "", None))
+        for measure, value, goal, met in rows:
+            verdict = "" if met is None else ("PASS" if met else "FAIL")
+            failed |= met is False
+            print(f"{exercise:15} {measure:36} {value:7.3f}  {goal:8} {verdict}")
+    return failed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,7 +329,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--exercise", choices=sorted(SCORERS), action="append", help="only this one (repeatable)"
     )
+    parser.add_argument(
+        "--writing",
+        type=int,
+        default=None,
+        help="toe-writing handwriting tracks for the writing goals (tracks / 4; 0: none)",
+    )
+    parser.add_argument(
+        "--writers", default="untuned", help="handwriting population (untuned; tuned)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="for CI: 100 ankle-circle tracks, then 50 handwriting tracks",
+    )
+    parser.add_argument(
+        "--cross",
+        type=int,
+        default=None,
+        help="tracks of each other exercise per analyser, for false positives (tracks / 10)",
+    )
+    parser.add_argument(
+        "--goal-exact",
+        type=float,
+        default=CIRCLE_GOALS["exact"],
+        help="ankle circles: share of tracks with both counts exact (0.85)",
+    )
     args = parser.parse_args(argv)
+    CIRCLE_GOALS["exact"] = args.goal_exact
+    if args.quick:  # 100 ankle-circle tracks (with the live-count goals), 50 handwriting
+        circles = ["--tracks", "100", "--exercise", "ankle-circles", "--cross", "0"]
+        failed = main([*circles, "--seed", str(args.seed), "--goal-exact", str(args.goal_exact)])
+        return 1 if handwriting_goals(50, args.seed, args.writers) or failed else 0
+    cross = max(args.tracks // 10, 1) if args.cross is None else args.cross
     counts = {
         "ankle-circles": args.tracks,
         "toe-points": args.tracks,
@@ -190,9 +375,17 @@ def main(argv: list[str] | None = None) -> int:
         for exercise, n in counts.items()
         for i in range(n)
     ]
+    cross_jobs = [
+        (analysed, shown, SEED_BASE + args.seed * 10_000 + i)
+        for analysed in counts
+        for shown in SCORERS
+        if shown != analysed
+        for i in range(cross)
+    ]
     started = time.perf_counter()
-    with ProcessPoolExecutor() as pool:
+    with ProcessPoolExecutor(initializer=one_blas_thread) as pool:  # one core each
         outcomes = list(pool.map(run_one, jobs, chunksize=4))
+        crossed = list(pool.map(run_cross, cross_jobs, chunksize=2))
     seconds = time.perf_counter() - started
     kind = "clean" if args.clean else "noisy"
     if args.jitter_px is not None and not args.clean:
@@ -212,6 +405,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{exercise:15} {'tracks (refused as unreadable)':36} {len(mine):7d}  ({len(refused)})"
         )
+    failed |= detection_table(counts, outcomes, crossed)
+    writing = max(args.tracks // 4, 1) if args.writing is None else args.writing
+    if writing and (not args.exercise or "toe-writing" in args.exercise):
+        failed |= handwriting_goals(writing, args.seed, args.writers)
     circles = [o for o in outcomes if o.exercise == "ankle-circles" and not o.refused]
     if not circles:
         return 1 if failed else 0

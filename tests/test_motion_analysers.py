@@ -33,35 +33,28 @@ def test_circles_direction_and_foot_on_clean_tracks(side: str, yaw: float) -> No
     result, truth = _result("ankle-circles", 7, clean=True, side=side, yaw_deg=yaw)
     assert result["side"] == side
     got = result["circles"]
-    assert abs(got["clockwise"] - truth.clockwise) <= 1, (got, truth)
-    assert abs(got["counterclockwise"] - truth.counterclockwise) <= 1, (got, truth)
+    assert got == {"clockwise": truth.clockwise, "counterclockwise": truth.counterclockwise}
     directions = [e["direction"] for e in result["events"]]
     # All the clockwise circles come first, as performed.
     assert directions == sorted(directions, key=lambda d: d != "clockwise")
 
 
-def test_circles_counts_on_clean_tracks() -> None:
-    exact = within_one = 0
-    for seed in SEEDS:
-        result, truth = _result("ankle-circles", seed, clean=True)
-        errors = (
-            result["circles"]["clockwise"] - truth.clockwise,
-            result["circles"]["counterclockwise"] - truth.counterclockwise,
-        )
-        exact += errors == (0, 0)
-        within_one += max(map(abs, errors)) <= 1
-    assert within_one >= len(SEEDS) - 1
-    assert exact >= 0.6 * len(SEEDS)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_circles_counts_on_clean_tracks(seed: int) -> None:
+    result, truth = _result("ankle-circles", seed, clean=True)
+    want = {"clockwise": truth.clockwise, "counterclockwise": truth.counterclockwise}
+    assert result["circles"] == want
 
 
-def test_an_unfinished_last_circle_is_not_counted() -> None:
-    # A circle counts when 85 % of it is measured, and where a set starts and ends is
-    # measured to about a fifth of a turn. The generator eases in and out over 0.12 of a
-    # turn at each end, so partial=0.3 leaves a last circle about half done: never counted.
-    for seed in SEEDS[:6]:
-        result, truth = _result("ankle-circles", seed, clean=True, partial=0.3)
-        assert result["circles"]["clockwise"] <= truth.clockwise
-        assert result["circles"]["counterclockwise"] <= truth.counterclockwise
+@pytest.mark.parametrize("partial", [0.25, 0.3])
+def test_an_unfinished_last_circle_is_not_counted(partial: float) -> None:
+    # A circle counts when 85 % of it is measured; the generator eases in and out over
+    # 0.12 of a turn at each end, so a last circle a quarter done is never counted. (At
+    # 0.5 done, clean seed 100 counts it: the end is placed up to a third of a turn late.)
+    for seed in SEEDS[:4]:
+        result, truth = _result("ankle-circles", seed, clean=True, partial=partial)
+        want = {"clockwise": truth.clockwise, "counterclockwise": truth.counterclockwise}
+        assert result["circles"] == want, (seed, result["circles"], want)
 
 
 def test_circles_with_jitter_the_foot_is_still_found() -> None:
@@ -141,20 +134,22 @@ def test_breathing_is_measured_only_when_it_shows() -> None:
 def test_toe_writing_follows_the_prompts() -> None:
     result, truth = _result("toe-writing", 5, letters="ABCDEFG")
     letters = result["letters"]
-    assert [x["letter"] for x in letters] == list("ABCDEFG")
-    assert sum(x["moved"] for x in letters) >= 6
+    # The list follows the prompts; what must be measured is the movement under each.
+    assert sum(x["moved"] for x in letters) == 7
     assert result["side"] == truth.side
     for got, real in zip(letters, truth.letters, strict=True):
-        if got["moved"]:
-            assert abs(got["start_s"] - real.start_t) <= 1.5
-            assert got["height_cm"] > 2
+        assert got["prompted_s"] == pytest.approx(real.prompt_t, abs=1e-3)
+        assert abs(got["start_s"] - real.start_t) <= 1.5  # jitter after a prompt may start it
+        if real is not truth.letters[-1]:  # the last one runs on to the leg lowered
+            assert abs(got["end_s"] - real.end_t) <= 1.0
+        assert got["height_cm"] == pytest.approx(real.height_cm, rel=0.35)
 
 
-def test_toe_writing_without_prompts_splits_at_pauses() -> None:
+def test_toe_writing_without_prompts_groups_strokes_into_letters() -> None:
     track = generate("toe-writing", 6, clean=True, letters="ABCDE")
     result = analyse(track.frames, "toe-writing").result
-    assert result["split"] == "pauses"
-    assert 3 <= result["letters_moved"] <= 8  # a pause inside a letter may split it
+    assert result["split"] == "letters"
+    assert result["letters_moved"] == 5
 
 
 # -- streaming and whole track agree ------------------------------------------------------
@@ -181,10 +176,10 @@ def test_unknown_exercises_and_empty_tracks_are_refused() -> None:
         analyse(nobody, "childs-pose")
 
 
-def test_the_wrong_view_is_refused() -> None:
-    front = generate("ankle-circles", 2, clean=True).frames
-    with pytest.raises(AnalysisError, match="side-on"):
-        analyse(front, "toe-points")
-    side = generate("toe-points", 2, clean=True).frames
-    with pytest.raises(AnalysisError, match="face the camera"):
-        analyse(side, "ankle-circles")
+def test_the_wrong_view_is_the_reason_nothing_was_detected() -> None:
+    front = analyse(generate("ankle-circles", 2, clean=True).frames, "toe-points").result
+    assert front["detected"] is False and "side-on" in front["reason"]
+    assert front["reps"] == 0
+    side = analyse(generate("toe-points", 2, clean=True).frames, "ankle-circles").result
+    assert side["detected"] is False and "face the camera" in side["reason"]
+    assert side["circles"] == {"clockwise": 0, "counterclockwise": 0}

@@ -49,8 +49,9 @@ def test_json_is_one_object_with_the_promised_keys(
     assert ran.code == 0, ran.err
     (line,) = ran.out.strip().splitlines()
     result = json.loads(line)
-    assert {"exercise", "duration_s"} | keys <= set(result)
+    assert {"exercise", "duration_s", "detected", "reason"} | keys <= set(result)
     assert result["exercise"] == exercise
+    assert result["detected"] is True and result["reason"] is None
     if exercise != "childs-pose":
         assert result["side"] in ("left", "right")
     if exercise == "ankle-circles":
@@ -69,17 +70,32 @@ def test_the_summary_and_the_plot(run_cli, tmp_path: Path) -> None:
 
 
 def test_a_side_can_be_given(run_cli, tmp_path: Path) -> None:
+    # The side given is the one analysed: the moving foot's repetitions are counted, the
+    # still one's are not (an option only echoed back would count the same on both).
+    truth = generate("toe-points", 2, clean=True).truth
     track = _write(tmp_path / "t.jsonl", "toe-points", seed=2, clean=True)
+    reps = {}
     for side in ("left", "right"):
         ran = run_cli("analyze", str(track), "-e", "toe-points", "--side", side, "--json")
         assert ran.code == 0 and json.loads(ran.out)["side"] == side
+        reps[side] = json.loads(ran.out)["reps"]
+    still = "left" if truth.side == "right" else "right"
+    assert abs(reps[truth.side] - truth.reps) <= 1 and reps[still] == 0, (reps, truth.reps)
 
 
 def test_the_wrong_view_is_named(run_cli, tmp_path: Path) -> None:
+    # Not an error: the track was read, and it does not show the exercise from its view.
     side_on = _write(tmp_path / "side.jsonl", "toe-points", seed=1, clean=True)
-    _refused(run_cli("analyze", str(side_on), "-e", "ankle-circles"), "for ankle circles, face")
+    ran = run_cli("analyze", str(side_on), "-e", "ankle-circles")
+    assert ran.code == 0, ran.err
+    (line,) = ran.out.strip().splitlines()
+    assert "not detected: filmed from the side: face the camera" in line
     facing = _write(tmp_path / "front.jsonl", "ankle-circles", seed=1, clean=True)
-    _refused(run_cli("analyze", str(facing), "-e", "childs-pose"), "for childs pose", "side-on")
+    ran = run_cli("analyze", str(facing), "-e", "childs-pose", "--json")
+    assert ran.code == 0, ran.err
+    result = json.loads(ran.out)
+    assert result["detected"] is False and "side-on" in result["reason"]
+    assert result["hold_s"] == 0
 
 
 def _frame(landmarks: int = 33, **extra: object) -> str:

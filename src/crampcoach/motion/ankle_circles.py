@@ -26,12 +26,15 @@ from typing import Any
 import numpy as np
 
 from crampcoach.motion.circle_sets import FULL_TURN, SLACK_TURNS, circle_sets
+from crampcoach.motion.detection import Detection
 from crampcoach.motion.exercise import FootExercise
 from crampcoach.motion.feedback import Feedback
 from crampcoach.motion.filters import Ema, Median3, wrap_angle
 from crampcoach.motion.landmarks import SIDES, Side, leg
 from crampcoach.motion.points import image_leg
+from crampcoach.motion.stillness import BodyTrack
 from crampcoach.motion.track import Frame
+from crampcoach.motion.turning import foot_circling
 
 LAG_S = 1.2  # path known after a point before it is judged
 BEFORE_S = 1.2  # ... and before it
@@ -294,20 +297,41 @@ class _Loop:
 
 
 class AnkleCircles(FootExercise):
-    """Streaming analyser for ankle circles, for a camera in front of the person."""
+    """Streaming analyser for ankle circles, for a camera in front of the person.
+
+    Whether the track shows ankle circles at all (`detect`) is decided apart from the
+    count, by `crampcoach.motion.turning`: the foot's line turning steadily one way for at
+    least `min_turns` circles in a row (judged with `min_share` and `window_circles`),
+    with the other foot's movement about the hips at most `max_body_movement` shank
+    lengths (walking and jumping move the whole body).
+    """
 
     exercise = "ankle-circles"
     view = "front"
 
-    def __init__(self, *, side: Side | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        side: Side | None = None,
+        min_turns: float = 2.0,
+        min_share: float = 0.7,
+        window_circles: float = 0.5,
+        max_body_movement: float = 0.15,
+    ) -> None:
         super().__init__(side=side)
+        self.min_turns = min_turns
+        self.min_share = min_share
+        self.window_circles = window_circles
+        self.max_body_movement = max_body_movement
         self.loops = {s: _Loop() for s in SIDES}
+        self.body = BodyTrack()
 
     def activity(self, side: Side) -> float:
         return self.loops[side].energy
 
     def update(self, frame: Frame) -> Feedback:
         self.begin(frame)
+        self.body.update(frame)
         events: list[str] = []
         usable = False
         ankles: dict[Side, np.ndarray] = {}
@@ -351,7 +375,30 @@ class AnkleCircles(FootExercise):
             loop.flush()
         side = self.side
         loop = self.loops[side]
-        return self.summary(
-            circles=dict(loop.counts),
-            events=loop.events,
+        detection = self.detection()
+        if not detection.detected:
+            return self.summary(
+                detection, circles={"clockwise": 0, "counterclockwise": 0}, events=[]
+            )
+        return self.summary(detection, circles=dict(loop.counts), events=loop.events)
+
+    def detect(self) -> Detection:
+        """Ankle circles were made: the foot's line turned steadily one way for at least
+        `min_turns` circles in a row, with the rest of the body still."""
+        side = self.side
+        runs = foot_circling(
+            self.body, side, min_share=self.min_share, window_circles=self.window_circles
         )
+        longest = max((abs(r.turns) for r in runs), default=0.0)
+        circling = [r for r in runs if abs(r.turns) >= self.min_turns]
+        if not circling:
+            return Detection.missing("no foot circling seen", longest_run_turns=longest)
+        turns = sum(abs(r.turns) for r in circling)
+        moved = self.body.body_movement(side, [(r.start_t, r.end_t) for r in circling])
+        if moved is not None and moved > self.max_body_movement:
+            return Detection.missing(
+                "no ankle circles seen: the body moved with the foot (walking or jumping?)",
+                circling_turns=turns,
+                body_movement=moved,
+            )
+        return Detection.seen(circling_turns=turns, body_movement=moved)

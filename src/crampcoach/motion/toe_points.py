@@ -5,6 +5,10 @@ closes below 90, dorsiflexion (foot pulled up) how far it opens beyond 90.
 
 Angles come from MediaPipe's metric world landmarks when the track has them (they do not
 depend on where the camera stands), else from the image with its aspect restored.
+
+Walking, squatting and jumping swing the ankle angle too, so whether the track shows toe
+points (`detected`) is decided per repetition: it counts towards the exercise when the
+foot moved at the ankle while the knee kept its angle and the other foot kept still.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from crampcoach.motion.detection import Detection
 from crampcoach.motion.exercise import FootExercise
 from crampcoach.motion.feedback import Feedback
 from crampcoach.motion.filters import Median3
 from crampcoach.motion.landmarks import SIDES, Side, leg
 from crampcoach.motion.points import angle_deg, image_leg, world_leg
+from crampcoach.motion.stillness import BodyTrack
 from crampcoach.motion.track import Frame
 
 NEUTRAL_DEG = 90.0
@@ -50,12 +56,15 @@ class _Ankle:
         self.falling = True
         self.extreme: float | None = None
         self.before = 0.0  # the highest angle before the current descent
+        self.before_t = 0.0  # ... and when it was
+        self.extreme_t = 0.0  # when the angle followed while rising was reached
         self.low: float | None = None  # the confirmed point being climbed from
         self.counted = False
         self.swings: list[float] = []
         self.points: list[float] = []  # every confirmed point (smallest angle)
         self.flexes: list[float] = []  # the highest angle after each point
         self.reps: list[dict[str, Any]] = []
+        self.spans: list[tuple[float, float, float]] = []  # per rep: from, to, swing (deg)
         self.judged_t = -math.inf
 
     def threshold(self) -> float:
@@ -93,26 +102,31 @@ class _Ankle:
         self.angle = angle
         if self.extreme is None:
             self.extreme = self.before = angle
+            self.before_t = t
             return False
         if self.falling:
             if angle >= self.before:  # still going up: the descent has not begun
                 self.before = self.extreme = angle
+                self.before_t = t
             self.extreme = min(self.extreme, angle)
             if angle - self.extreme >= TURN_DEG and self.before - self.extreme >= TURN_DEG:
                 self.low, self.counted, self.falling = self.extreme, False, False
                 self.points.append(self.extreme)
                 self.flexes.append(angle)
-                self.extreme = angle
+                self.extreme, self.extreme_t = angle, t
             return False
-        self.extreme = max(self.extreme, angle)
+        if angle >= self.extreme:
+            self.extreme, self.extreme_t = angle, t
         self.flexes[-1] = max(self.flexes[-1], angle)
         completed = False
         if not self.counted and self.low is not None and angle - self.low >= self.threshold():
             self.counted = completed = True
             self.swings.append(angle - self.low)
             self.reps.append({"t": round(t, 3), "point_deg": round(NEUTRAL_DEG - self.low, 1)})
+            self.spans.append((self.before_t, t, angle - self.low))
         if self.extreme - angle >= TURN_DEG:  # the flex is confirmed: heading down again
             self.falling, self.before, self.extreme = True, self.extreme, angle
+            self.before_t = self.extreme_t
         return completed
 
     def range_of_motion(self) -> dict[str, float]:
@@ -127,14 +141,39 @@ class _Ankle:
 
 
 class ToePoints(FootExercise):
-    """Streaming analyser for toe points, for a camera at the person's side."""
+    """Streaming analyser for toe points, for a camera at the person's side.
+
+    Whether the track shows toe points (see `detect`) is decided with these settings:
+
+    min_reps: repetitions that fit the exercise, at least (2): one swing of the ankle
+        happens in many movements; toe points are a foot pointed and flexed again and again.
+    max_knee_share: during a repetition the knee's angle changes by at most this share of
+        the ankle's swing (0.5). Pointing the foot moves only the ankle; in a stride or a
+        squat the knee bends more than the ankle does (about 60 degrees against 30).
+    max_body_movement: the other foot's movement about the hips while pointing, at most this
+        many shank lengths (0.15, about 6 cm; `crampcoach.motion.stillness`). Standing
+        on one leg the hips sway over the standing foot by 1 to 3 cm (0.03 to 0.08);
+        a step, a jumping jack or a squat moves them by 10 cm and more.
+    """
 
     exercise = "toe-points"
     view = "side"
 
-    def __init__(self, *, side: Side | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        side: Side | None = None,
+        min_reps: int = 2,
+        max_knee_share: float = 0.5,
+        max_body_movement: float = 0.15,
+    ) -> None:
         super().__init__(side=side)
+        self.min_reps = min_reps
+        self.max_knee_share = max_knee_share
+        self.max_body_movement = max_body_movement
         self.ankles = {s: _Ankle() for s in SIDES}
+        self.body = BodyTrack()
+        self.knees: dict[Side, list[tuple[float, float]]] = {s: [] for s in SIDES}
 
     def activity(self, side: Side) -> float:
         return self.ankles[side].movement
@@ -152,8 +191,20 @@ class ToePoints(FootExercise):
             return None
         return angle_deg(points.ankle - points.knee, points.toe - points.heel)
 
+    def _knee(self, frame: Frame, side: Side) -> float | None:
+        hip, knee, ankle, _heel, _toe, _shoulder = leg(side)
+        need = (hip, knee, ankle)
+        seen = FAR_SIDE_VISIBILITY
+        points = world_leg(frame, side, need=need, min_visibility=seen) or image_leg(
+            frame, side, need=need, min_visibility=seen
+        )
+        if points is None:
+            return None
+        return angle_deg(points.hip - points.knee, points.ankle - points.knee)
+
     def update(self, frame: Frame) -> Feedback:
         self.begin(frame)
+        self.body.update(frame)
         events: list[str] = []
         usable = False
         for s in SIDES:
@@ -161,6 +212,9 @@ class ToePoints(FootExercise):
             if angle is None or angle != angle:
                 continue
             usable = True
+            knee = self._knee(frame, s)
+            if knee is not None and knee == knee:
+                self.knees[s].append((frame.t, knee))
             reps = self.ankles[s].update(frame.t, angle)
             if reps and s == self.side:
                 events.extend(["rep"] * reps)
@@ -175,11 +229,72 @@ class ToePoints(FootExercise):
             hint=hint,
         )
 
+    def _knee_change(self, side: Side, start: float, end: float) -> float | None:
+        """How far the knee's angle moved between two moments (smoothed as the ankle's)."""
+        inside = [(t, a) for t, a in self.knees[side] if start - LAG_S <= t <= end + LAG_S]
+        if len(inside) < 4:
+            return None
+        times = np.array([t for t, _ in inside])
+        angles = np.array([a for _, a in inside])
+        judged = times[(times >= start) & (times <= end)]
+        if len(judged) < 2:
+            return None
+        smooth = [
+            float(np.average(angles, weights=np.exp(-0.5 * ((times - t) / SMOOTH_S) ** 2)))
+            for t in judged
+        ]
+        return max(smooth) - min(smooth)
+
+    def detect(self) -> Detection:
+        """Toe points were made: at least `min_reps` repetitions in which the foot moved
+        at the ankle, the knee kept its angle and the other foot kept still."""
+        side = self.side
+        spans = self.ankles[side].spans
+        if len(spans) < self.min_reps:
+            return Detection.missing(
+                "no toe points seen: the foot did not point and flex", reps_seen=len(spans)
+            )
+        knee_shares = []
+        for start, end, swing in spans:
+            change = self._knee_change(side, start, end)
+            knee_shares.append(0.0 if change is None else change / swing)
+        still_knee = [
+            (a, b)
+            for (a, b, _), k in zip(spans, knee_shares, strict=True)
+            if k <= self.max_knee_share
+        ]
+        body_moves = [self.body.body_movement(side, [span]) for span in still_knee]
+        fitting = [b for b in body_moves if b is None or b <= self.max_body_movement]
+        evidence = {
+            "reps_seen": len(spans),
+            "knee_share": float(np.median(knee_shares)),
+            "reps_fitting": len(fitting),
+        }
+        if len(still_knee) < self.min_reps:
+            return Detection.missing(
+                "no toe points seen: the knee bent with the ankle (a step or a squat?)",
+                **evidence,
+            )
+        if len(fitting) < self.min_reps:
+            return Detection.missing(
+                "no toe points seen: the body moved with the foot (walking or jumping?)", **evidence
+            )
+        return Detection.seen(**evidence)
+
     def result(self) -> dict[str, Any]:
         for each in self.ankles.values():
             each.flush()
         ankle = self.ankles[self.side]
+        detection = self.detection()
+        if not detection.detected:
+            return self.summary(
+                detection,
+                reps=0,
+                range_of_motion_deg={"plantarflexion": None, "dorsiflexion": None},
+                events=[],
+            )
         return self.summary(
+            detection,
             reps=len(ankle.reps),
             range_of_motion_deg=ankle.range_of_motion(),
             events=ankle.reps,

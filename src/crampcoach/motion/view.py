@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 import numpy as np
@@ -14,6 +15,10 @@ from crampcoach.motion.track import Frame
 View = Literal["front", "side"]
 SIDE_YAW_DEG = 50.0  # beyond this the hips' line points mostly along the camera's axis
 HINTS = {"front": "face the camera for this one", "side": "turn sideways for this one"}
+ADVICE = {  # where to stand, for a result or an error
+    "front": "face the camera, with your whole leg and foot in view",
+    "side": "stand or kneel side-on to the camera, with your whole body in view",
+}
 WINDOW = 45  # frames the live hint looks back over
 
 
@@ -72,6 +77,50 @@ class ViewCheck:
     def summary(self) -> dict[str, int]:
         return dict(self.counts)
 
-    def mostly_wrong(self) -> bool:
+    def share(self) -> float | None:
+        """The share of the frames with a view that were from the wanted one."""
         seen = self.counts["front"] + self.counts["side"]
-        return seen > 0 and self.counts[self.wanted] < seen / 3
+        return self.counts[self.wanted] / seen if seen else None
+
+    def mostly_wrong(self) -> bool:
+        share = self.share()
+        return share is not None and share < 1 / 3
+
+
+EARLY_S = 4.0  # seconds of a person in view before judging: longer than settling in place
+# (a person who starts the video side-on while stepping into place faces the camera within
+# a couple of seconds); the analysers' own check judges the whole track all the same.
+
+
+class WrongView(ValueError):
+    """The first seconds of a video show the person from the other view."""
+
+    def __init__(self, wanted: View, seen_s: float) -> None:
+        other = "side-on" if wanted == "front" else "facing the camera"
+        super().__init__(
+            f"the first {seen_s:.0f} s show the person {other}; this exercise needs the"
+            f" camera {'in front' if wanted == 'front' else 'at the side'}: {ADVICE[wanted]}"
+        )
+        self.wanted = wanted
+
+
+def refuse_wrong_view(
+    frames: Iterable[Frame], wanted: View, *, early_s: float = EARLY_S
+) -> Iterator[Frame]:
+    """The frames, passed on one by one, stopped with WrongView as soon as the first
+    `early_s` seconds with a person in view were mostly (two thirds) from the other
+    view: a video need not be tracked to its end to say so."""
+    check = ViewCheck(wanted)
+    first_t: float | None = None
+    judged = False
+    for frame in frames:
+        yield frame
+        if judged:
+            continue
+        check.update(frame)
+        if first_t is None and sum(check.counts.values()):
+            first_t = frame.t
+        if first_t is not None and frame.t - first_t >= early_s:
+            judged = True
+            if check.mostly_wrong():
+                raise WrongView(wanted, frame.t - first_t)

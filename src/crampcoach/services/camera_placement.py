@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from crampcoach.motion.feedback import HINT_NO_FEET, HINT_NO_PERSON
 from crampcoach.motion.landmarks import SIDES, leg
 from crampcoach.motion.points import MIN_VISIBILITY
-from crampcoach.motion.registry import VIEW_ADVICE, make_analyser
+from crampcoach.motion.registry import make_analyser
 from crampcoach.motion.track import Frame
+from crampcoach.motion.view import ADVICE as VIEW_ADVICE
 from crampcoach.motion.view import HINTS, View, ViewCheck, view_of
 
 RECENT = 15  # frames a placement is judged over

@@ -210,10 +210,13 @@ class LiveCoach:
 
 
 def figures_of(step: Step, result: dict[str, Any]) -> CameraFigures:
-    """A step's camera figures from its analyser's result."""
+    """A step's camera figures from its analyser's result (nothing done when the camera
+    did not see the exercise)."""
     exercise = step.exercise_id
     range_deg = None
-    if exercise == "ankle-circles":
+    if not result.get("detected", True):
+        done = 0
+    elif exercise == "ankle-circles":
         circles = result["circles"]
         done = circles.get(step.direction, 0) if step.direction else sum(circles.values())
     elif exercise == "toe-points":

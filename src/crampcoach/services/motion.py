@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from crampcoach.blas_threads import one_blas_thread
 from crampcoach.motion.landmarks import Side
-from crampcoach.motion.registry import Analysis, analyse
+from crampcoach.motion.registry import Analysis, AnalysisError, analyse, make_analyser
 from crampcoach.motion.toe_writing import even_prompts
 from crampcoach.motion.track import Frame
+from crampcoach.motion.view import WrongView, refuse_wrong_view
 
 
 def load_recording(
-    path: Path, *, progress: Callable[[int, int], None] | None = None
+    path: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    exercise: str | None = None,
 ) -> list[Frame]:
-    """The frames of a track file, or of a video tracked now (needs the "camera" extra)."""
-    from crampcoach.pose.tracking import load_frames
+    """The frames of a track file, or of a video tracked now (needs the "camera" extra).
+    With `exercise`, a video whose first seconds show the wrong view for it is refused
+    then (AnalysisError), not after the whole video is tracked."""
+    from crampcoach.pose.tracking import is_track_file, read_track_file, track_video
 
-    return load_frames(path, progress=progress)
+    if is_track_file(path):
+        return read_track_file(path)
+    frames: Iterable[Frame] = track_video(path, progress=progress)
+    if exercise is not None:
+        frames = refuse_wrong_view(frames, make_analyser(exercise).view)
+    try:
+        return list(frames)
+    except WrongView as exc:
+        raise AnalysisError(f"{path}: {exc}; nothing was analysed") from None
 
 
 def analyse_recording(
@@ -32,6 +47,7 @@ def analyse_recording(
     """One exercise's analysis of a recording. For toe writing, `letter_every_s` gives the
     prompt times (a letter every so many seconds from `first_letter_s`); without it the
     letters are split at the pauses between them."""
+    one_blas_thread()
     prompts = None
     if exercise == "toe-writing" and letter_every_s is not None:
         prompts = even_prompts(first_letter_s, letter_every_s)

@@ -15,10 +15,6 @@
   const SEEN_RECENTLY_MS = 2000;       // the camera counts only while it sees the person
   const MAX_ERRORS_IN_A_ROW = 10;      // frames the server could not use: give up, saying why
   const MAGIC = [0x43, 0x43, 0x46, 0x31];  // "CCF1"
-  const SEEN = 0.5;                    // landmark visibility drawn
-  const EDGES = [[11, 12], [11, 13], [13, 15], [12, 14], [14, 16], [11, 23], [12, 24], [23, 24],
-    [23, 25], [25, 27], [24, 26], [26, 28], [27, 29], [29, 31], [27, 31], [28, 30], [30, 32], [28, 32]];
-  const FEET = new Set([27, 28, 29, 30, 31, 32]);
   const TITLES = { "ankle-circles": "ankle circles", "toe-points": "toe points",
     "toe-writing": "toe writing", "childs-pose": "child's pose" };
   const MESSAGES = {
@@ -67,10 +63,7 @@
     // -- turning it on and off ------------------------------------------------------
     async function start() {
       if (state !== "off") return;
-      if (!navigator.mediaDevices?.getUserMedia) {
-        setState("off", "This browser cannot share a camera here (open the app as localhost or over https)." + GOING_ON);
-        return;
-      }
+      if (unavailable()) return;
       setState("starting", "Asking for the camera…");
       let opened;
       try {
@@ -215,6 +208,14 @@
         showCount(count);
       }
       $("camera-measure").textContent = measure(m);
+      // Toe writing: a tick for the letter just written when it reads as the one asked for.
+      const wrote = (m.events || []).find((e) => e.startsWith("letter:"));
+      if (wrote) {
+        const ok = (m.events || []).includes(`recognised:${wrote.slice(7)}`);
+        $("camera-measure").dataset.tick = ok ? wrote.slice(7) : "";
+      }
+      const tick = m.exercise === "toe-writing" ? $("camera-measure").dataset.tick : "";
+      if (tick) $("camera-measure").textContent += ` · ${tick} ✓`;
       const placement = m.placement;
       $("camera-placement").textContent = placement ? placementText(placement) : "";
       $("camera-placement").dataset.ok = placement ? String(placement.ok) : "";
@@ -268,7 +269,7 @@
       el.textContent = `Frames analysed ${stats.analysed} · dropped ${stats.dropped + stats.unanswered} · ${stats.latency} ms`;
     }
 
-    // -- the skeleton ---------------------------------------------------------------
+    // -- the skeleton (drawn by skeleton.js, shared with the demonstrations) ----------
     function clearSkeleton() {
       canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
       canvas.dataset.landmarks = "0";
@@ -282,25 +283,7 @@
       const ctx = canvas.getContext("2d");
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       if (!points) { canvas.dataset.landmarks = "0"; return; }
-      const w = canvas.width, h = canvas.height, r = Math.max(3, w / 120);
-      ctx.lineWidth = Math.max(2, w / 200);
-      ctx.strokeStyle = "#8cb4f0";
-      for (const [a, b] of EDGES) {
-        if (points[a][2] < SEEN || points[b][2] < SEEN) continue;
-        ctx.beginPath();
-        ctx.moveTo(points[a][0] * w, points[a][1] * h);
-        ctx.lineTo(points[b][0] * w, points[b][1] * h);
-        ctx.stroke();
-      }
-      let drawn = 0;
-      points.forEach(([x, y, seen], i) => {
-        if (seen < SEEN) return;
-        ctx.fillStyle = FEET.has(i) ? "#f0b45a" : "#ece6da";
-        ctx.beginPath();
-        ctx.arc(x * w, y * h, r, 0, 2 * Math.PI);
-        ctx.fill();
-        drawn += 1;
-      });
+      const drawn = window.CrampcoachSkeleton.draw(ctx, points);
       canvas.dataset.landmarks = String(drawn);
       canvas.dataset.drawn = String(Number(canvas.dataset.drawn || 0) + 1);
     }
@@ -333,8 +316,23 @@
       }).then((k) => { if (state !== "off") stop(); return k; });
     }
 
+    // Not a secure page, or a browser without cameras: said at once, in one line with
+    // the fix, and the toggle is off for good.
+    function unavailable() {
+      const why = window.crampcoachFeatures?.missing("camera")
+        ?? (navigator.mediaDevices?.getUserMedia ? null : { message: "This browser cannot share a camera with a web page." });
+      if (!why) return false;
+      setState("off");
+      $("camera-toggle").disabled = true;
+      if (window.crampcoachFeatures) window.crampcoachFeatures.explain($("camera-status"), why.message);
+      else $("camera-status").textContent = why.message;
+      section.dataset.missing = why.reason || "unsupported";
+      return true;
+    }
+
     $("camera-toggle").addEventListener("click", () => (state === "off" ? start() : stop()));
     setState("off");
+    unavailable();
     return {
       enter,
       finish,
