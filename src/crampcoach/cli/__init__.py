@@ -1,4 +1,8 @@
-"""The `crampcoach` command. Thin: each command parses input and calls one service."""
+"""The `crampcoach` command. Thin: each command parses input and calls one service.
+
+Only Typer and the command table (`cli.commands`) load at start; each command imports
+what it uses when it runs, so `crampcoach --help` is as quick as Typer itself.
+"""
 
 from __future__ import annotations
 
@@ -6,65 +10,23 @@ import os
 import sys
 from pathlib import Path
 
-import typer
-from pydantic import ValidationError
-
-from crampcoach.cli import (
-    analyze_cmd,
-    coach_cmd,
-    diary_cmd,
-    insights_cmd,
-    report_cmd,
-    routines_cmd,
-    safety_cmd,
-    serve_cmd,
-    track_cmd,
-)
-from crampcoach.cli.context import fail
-from crampcoach.diary.validation import invalid
-from crampcoach.errors import UserError
-from crampcoach.services.diary_files import shown_path
-from crampcoach.settings import Settings
-
-app = typer.Typer(
-    name="crampcoach",
-    help=(
-        "A coach for night ankle and leg cramps: guided routines, a cramp diary and a camera"
-        " that counts the exercises."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-for module in (
-    routines_cmd,
-    coach_cmd,
-    diary_cmd,
-    insights_cmd,
-    safety_cmd,
-    report_cmd,
-    serve_cmd,
-    track_cmd,
-    analyze_cmd,
-):
-    module.register(app)
-
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; bad input becomes one line on stderr and exit code 2, never a traceback."""
+    # crampcoach uses no pydantic plugins: skip their search through every installed
+    # package's metadata (a tenth of a second on each command that builds a model)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    import typer
+
+    from crampcoach.cli.commands import app
+    from crampcoach.cli.context import fail
+    from crampcoach.errors import UserError
+
     command = typer.main.get_command(app)
     try:
         code = command.main(args=argv, prog_name="crampcoach", standalone_mode=False)
     except UserError as exc:
         fail(str(exc), exc.exit_code)
-    except ValidationError as exc:
-        if exc.title != Settings.__name__:  # a model built from input without `build`
-            fail(str(invalid(exc)))
-        first = exc.errors()[0]
-        where = "_".join(str(part) for part in first["loc"]).upper()
-        fail(f"invalid setting CRAMPCOACH_{where}: {first['msg']}")
     except typer.Abort:
         fail("aborted", 130)
     except typer.TyperException as exc:  # usage errors: unknown option, bad value
@@ -77,5 +39,28 @@ def main(argv: list[str] | None = None) -> None:
         # fault of crampcoach's own and keeps its traceback
         if exc.filename is None:
             raise
+        from crampcoach.services.diary_files import shown_path
+
         fail(f"{shown_path(Path(os.fsdecode(exc.filename)))}: {exc.strerror or exc}")
+    except Exception as exc:
+        if not _validation_error(exc):
+            raise
+        fail(_validation_message(exc))
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _validation_error(exc: Exception) -> bool:
+    """A pydantic ValidationError (pydantic is imported only by the commands using it)."""
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(exc, pydantic.ValidationError)
+
+
+def _validation_message(exc: Exception) -> str:
+    from crampcoach.diary.validation import invalid
+    from crampcoach.settings import Settings
+
+    if exc.title != Settings.__name__:  # type: ignore[attr-defined]  # a model built from input without `build`
+        return str(invalid(exc))  # type: ignore[arg-type]
+    first = exc.errors()[0]  # type: ignore[attr-defined]
+    where = "_".join(str(part) for part in first["loc"]).upper()
+    return f"invalid setting CRAMPCOACH_{where}: {first['msg']}"

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
 
 from crampcoach.cli.context import settings_from
 from crampcoach.protocol import load_routine
 from crampcoach.services.preferences import effective_preferences
+from crampcoach.services.screening import long_cramp_advice
 from crampcoach.services.sessions import save_session
+from crampcoach.services.storage import StorageError, store_for
 from crampcoach.session import SessionRecord, build_timeline
 from crampcoach.settings import Settings
 from crampcoach.terminal.coach import TerminalCoach
@@ -89,6 +90,7 @@ def register(app: typer.Typer) -> None:
             live=console.is_terminal,
             auto_confirm=not interactive,
             notice=notice,
+            long_cramp=long_cramp_advice(store_for(settings)),
             cue_log=cue_log,
         )
         with coach.keys if isinstance(coach.keys, KeyReader) else NoKeys():
@@ -103,7 +105,7 @@ def on_session_end(settings: Settings, record: SessionRecord, console: Console) 
     """Save every session, partial ones included, and say where it went."""
     try:
         save_session(settings, record)
-    except (OSError, SQLAlchemyError) as exc:
+    except (OSError, StorageError) as exc:
         console.print(f"[yellow]This session could not be saved to the diary: {exc}[/yellow]")
         return
     console.print("[dim]Saved to your diary.[/dim]")

@@ -7,15 +7,16 @@ import sys
 import typer
 from rich.console import Console
 
-from crampcoach.cli import exchange_cmd, profile_cmd
 from crampcoach.cli.context import parse_night, settings_from
 from crampcoach.cli.diary_format import nights_table, one_line
 from crampcoach.diary.bounds import MAX_NIGHTS, excerpt
+from crampcoach.diary.duplicates import LikelyDuplicate
 from crampcoach.diary.models import HELPED, LEGS, PLACES
+from crampcoach.diary.text import sentence
+from crampcoach.diary.when import when_words
 from crampcoach.errors import UserError
-from crampcoach.safety import should_offer_screening
 from crampcoach.services import diary
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import store_for, utc_now
 
 LEG_HELP = "left, right or both"
 PLACE_HELP = "foot, ankle, calf or thigh"
@@ -36,6 +37,17 @@ def _list(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
+def _minutes(answer: str) -> float | None:
+    """Minutes as typed at the prompt; None for "don't know" (an empty answer)."""
+    text = answer.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise UserError(f"minutes: not a number (got {answer.strip()[:20]!r})") from None
+
+
 def _at(at: str | None, rest: list[str] | None) -> str | None:
     """`--at yesterday 03:10` without quotes arrives as `--at yesterday` plus `03:10`."""
     if rest:
@@ -52,11 +64,13 @@ def register(app: typer.Typer) -> None:
         leg: str | None = typer.Option(None, "--leg", help=LEG_HELP),
         where: str | None = typer.Option(None, "--where", help=PLACE_HELP),
         severity: int | None = typer.Option(None, "--severity", help="0 (none) to 10 (worst)."),
-        minutes: float | None = typer.Option(None, "--minutes", help="How long it lasted."),
+        minutes: float | None = typer.Option(
+            None, "--minutes", help="How long it lasted; leave it out when you do not know."
+        ),
         at: str | None = typer.Option(
             None,
             "--at",
-            help='When: "now" (default), "02:40", "yesterday 03:10", "2026-11-20 02:40".',
+            help='When: "now" (default), "02:40", "3am", "yesterday 03:10", "2026-11-20 02:40".',
         ),
         at_rest: list[str] | None = typer.Argument(None, hidden=True, metavar=""),
         woke: bool = typer.Option(True, "--woke/--no-woke", help="Did it wake you?"),
@@ -64,6 +78,9 @@ def register(app: typer.Typer) -> None:
         tag: list[str] | None = typer.Option(None, "--tag", help="e.g. 'hard exercise'."),
         pain_after: int | None = typer.Option(None, "--pain-after", help="Pain afterwards, 0-10."),
         notes: str = typer.Option("", "--notes"),
+        yes: bool = typer.Option(
+            False, "--yes", "-y", help="Save it even if it looks like one already logged."
+        ),
     ) -> None:
         """Log a cramp in one line, or answer a few questions."""
         when = _at(at, at_rest)
@@ -73,7 +90,6 @@ def register(app: typer.Typer) -> None:
                 ("--leg", leg),
                 ("--where", where),
                 ("--severity", severity),
-                ("--minutes", minutes),
             )
             if value is None
         ]
@@ -85,24 +101,34 @@ def register(app: typer.Typer) -> None:
             where = _expand(typer.prompt(f"Where ({PLACE_HELP})"), PLACES)
         if severity is None:
             severity = typer.prompt("How bad, 0-10", type=int)
-        if minutes is None:
-            minutes = typer.prompt("How many minutes", type=float)
+        if minutes is None and missing and _interactive():
+            answer = typer.prompt("How many minutes (Enter if you do not know)", default="")
+            minutes = _minutes(answer)
         store = store_for(settings_from(ctx))
-        episode = diary.log_cramp(
-            store,
-            leg=_expand(leg, LEGS),
-            place=_expand(where, PLACES),
-            severity=severity,
-            minutes=minutes,
-            at=when,
-            woke=woke,
-            helped=_list(helped),
-            tags=_list(tag),
-            pain_after=pain_after,
-            notes=notes,
-        )
-        print(f"saved {one_line(episode)}")
-        if should_offer_screening(episode):
+        entry = {
+            "leg": _expand(leg, LEGS),
+            "place": _expand(where, PLACES),
+            "severity": severity,
+            "minutes": minutes,
+            "at": when,
+            "woke": woke,
+            "helped": _list(helped),
+            "tags": _list(tag),
+            "pain_after": pain_after,
+            "notes": notes,
+        }
+        try:
+            logged = diary.log_cramp_once(store, allow_duplicate=yes, **entry)
+        except LikelyDuplicate as exc:
+            if not _interactive():
+                raise UserError(f"{exc}: add --yes") from None
+            if not typer.confirm(f"{sentence(exc.reason)}. Save it as another cramp?"):
+                raise UserError("not saved: it is the cramp already logged") from None
+            logged = diary.log_cramp_once(store, allow_duplicate=True, **entry)
+        episode = logged.episode
+        when_said = when_words(episode.started_at, now=utc_now(), zone=episode.zone)
+        print(f"saved {one_line(episode)} ({when_said})")
+        if logged.offer_screening:
             print(
                 "That was a severe or long cramp. A few questions can tell whether to see a"
                 " doctor: crampcoach screen"
@@ -217,5 +243,3 @@ def register(app: typer.Typer) -> None:
         print(f"restored {one_line(episode)}")
 
     app.add_typer(group, name="diary")
-    exchange_cmd.register(app)
-    profile_cmd.register(app)

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from datetime import date
 from typing import Any
 
 import typer
 
-from crampcoach.cli.context import parse_night, settings_from
+from crampcoach.cli.context import parse_night, parse_nights, settings_from
 from crampcoach.errors import UserError
-from crampcoach.insights import DiaryInsights, TrialResult, summarize_diary
+from crampcoach.insights import DiaryInsights, TrialResult
+from crampcoach.insights.reading import period_text
+from crampcoach.insights.trial_text import NIGHT_RULE, length_text
+from crampcoach.plurals import count_of
 from crampcoach.services import trial as trial_service
-from crampcoach.services.insights import diary_data
+from crampcoach.services.insights import summarized
 from crampcoach.services.storage import store_for
+
+
+def _interactive() -> bool:
+    """A person at a terminal who can answer a question."""
+    return sys.stdin.isatty()
 
 
 def _plain(value: Any) -> Any:
@@ -31,7 +40,7 @@ def _plain(value: Any) -> Any:
 
 
 def _print_insights(found: DiaryInsights) -> None:
-    print(f"Insights for the nights {found.first_night} to {found.last_night}\n")
+    print(f"{period_text(found.first_night, found.last_night, found.nights)}\n")
     for line in found.reading:
         print(f"- {line}")
     if found.cramps:
@@ -39,11 +48,20 @@ def _print_insights(found: DiaryInsights) -> None:
         places = ", ".join(f"{k} {v}" for k, v in found.places.items() if v)
         helped = ", ".join(f"{k} {v}" for k, v in found.helped.items() if v) or "nothing noted"
         print(f"\nLegs: {legs}\nPlaces: {places}\nWhat helped: {helped}")
+        if found.tags:
+            tagged = ", ".join(
+                f"{t.tag} on {count_of(t.nights, 'cramp night')}" for t in found.tags
+            )
+            print(f"Your tags (counts only, not causes): {tagged}")
+        print()
+        if found.week_chart_reason:
+            print(found.week_chart_reason)
         recent = found.weeks[-8:]
-        print("\nWeek of      cramps  a week  routine nights")
+        print("Week of     cramps  nights  routine nights   (as counted; * a partial week)")
         for week in recent:
+            mark = "*" if week.partial else " "
             print(
-                f"{week.start}  {week.cramps:6d}  {week.cramps_per_week:6.1f}"
+                f"{week.start}  {week.cramps:6d}  {week.nights:4d}{mark} "
                 f"  {week.routine_nights:d} of {week.nights}"
             )
 
@@ -54,6 +72,7 @@ def _print_trial(result: TrialResult) -> None:
         f"Trial from {plan.start} to {plan.end} (seed {plan.seed}): {result.status}"
         + (" - interim result" if result.status == "running" else "")
     )
+    print(length_text(plan))
     print("\nSchedule:")
     for block in plan.blocks:
         pair = "baseline" if block.pair == 0 else f"pair {block.pair}"
@@ -77,13 +96,8 @@ def register(app: typer.Typer) -> None:
         """What the diary says: cramps a night, trends, patterns, and routine nights against
         the others (an honest rate ratio, or why there is none yet)."""
         store = store_for(settings_from(ctx))
-        data = diary_data(store, first=parse_night(first, "--from"), last=parse_night(last, "--to"))
-        found = summarize_diary(
-            data.episodes,
-            data.routine_nights,
-            first_night=data.first_night,
-            last_night=data.last_night,
-        )
+        start, end = parse_nights(first, last)
+        data, found = summarized(store, first=start, last=end)
         if as_json:
             print(json.dumps(_plain(found), indent=2))
         elif data.empty:
@@ -110,18 +124,25 @@ def register(app: typer.Typer) -> None:
         pairs: int = typer.Option(3, "--pairs", help="Pairs of blocks (3-26)."),
     ) -> None:
         """Start a trial: a baseline, then pairs of blocks in random order; the plan is shown
-        ahead, and each night's assignment is on the Today page."""
+        ahead, and each night's assignment is on the Today page. "Tonight" is the diary's
+        night: before noon, the night that began yesterday evening."""
         store = store_for(settings_from(ctx))
+        night = parse_night(first, "--start")
+        preview = trial_service.preview_trial(
+            store, start=night, baseline_days=baseline, block_days=block, pairs=pairs
+        )
         stored = trial_service.start_trial(
             store,
-            start=parse_night(first, "--start"),
+            start=night,
             seed=seed,
             baseline_days=baseline,
             block_days=block,
             pairs=pairs,
         )
         plan = stored.plan
-        print(f"Trial started: {plan.start} to {plan.end}, {plan.nights} nights, seed {plan.seed}.")
+        print(f"Trial started (seed {plan.seed}). {length_text(plan)}")
+        if preview.before_noon:
+            print(NIGHT_RULE)
         for b in plan.blocks:
             print(f"  {b.first_night} to {b.last_night}  {b.arm}")
         print("Each night, `crampcoach trial show` or the Today page says what tonight is.")
@@ -139,15 +160,34 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print(json.dumps(_plain(result), indent=2))
             return
-        tonight = trial_service.tonight(store)
-        if tonight is not None:
-            print(f"Tonight ({tonight.night}): {tonight.arm}\n")
+        overview = trial_service.trial_overview(store)
+        if overview.tonight_text:
+            print(overview.tonight_text)
+            if overview.before_noon:
+                print(NIGHT_RULE)
+            print()
         _print_trial(result)
 
     @trial_app.command("stop")
-    def stop(ctx: typer.Context) -> None:
-        """Stop the running trial early (its result stays, marked interim)."""
-        stored = trial_service.stop_trial(store_for(settings_from(ctx)))
+    def stop(
+        ctx: typer.Context,
+        yes: bool = typer.Option(False, "--yes", "-y", help="Stop without asking."),
+    ) -> None:
+        """Stop the running trial early, after saying what that loses and asking (its
+        result stays, marked interim); --yes stops without asking."""
+        store = store_for(settings_from(ctx))
+        preview = trial_service.stop_preview(store)
+        if not yes:
+            if not _interactive():
+                raise UserError("stopping a trial asks first: add --yes to stop without asking")
+            plan = preview.trial.plan
+            print(f"The trial runs from {plan.start} to {plan.end}. If you stop it now:")
+            for line in preview.lines:
+                print(f"- {line}")
+            if not typer.confirm("Stop the trial?", default=False):
+                print("Not stopped: the trial goes on.")
+                return
+        stored = trial_service.stop_trial(store)
         print(
             f"Trial stopped (it began {stored.plan.start}); `crampcoach trial show` has the result."
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from crampcoach.cli.context import settings_from
+from crampcoach.safety.countries import country_for_zone
 from crampcoach.services import diary
 from crampcoach.services.storage import store_for, system_zone
 
@@ -27,6 +28,9 @@ def register(app: typer.Typer) -> None:
             print("Set one: crampcoach profile set --timezone Europe/Amsterdam --bedtime 22:30")
             return
         print(f"time zone:  {current.timezone}")
+        guessed = country_for_zone(current.timezone)
+        shown = current.country or (f"{guessed} (from the time zone)" if guessed else "-")
+        print(f"country:    {shown}")
         print(f"bedtime:    {current.bedtime or '-'}")
         print(f"medicines:  {'; '.join(current.medicines) or '-'}")
         print(f"conditions: {'; '.join(current.conditions) or '-'}")
@@ -35,6 +39,12 @@ def register(app: typer.Typer) -> None:
     def set_(
         ctx: typer.Context,
         timezone: str | None = typer.Option(None, "--timezone", help="e.g. Europe/Amsterdam."),
+        country: str | None = typer.Option(
+            None,
+            "--country",
+            help="Where you live, e.g. NL, GB, US (it chooses the numbers in the advice);"
+            " empty: from the time zone.",
+        ),
         bedtime: str | None = typer.Option(None, "--bedtime", help="HH:MM; empty to clear."),
         medicine: list[str] | None = typer.Option(
             None, "--medicine", help="Repeat for each; replaces the list."
@@ -49,6 +59,7 @@ def register(app: typer.Typer) -> None:
         saved = diary.set_profile(
             store_for(settings_from(ctx)),
             timezone=timezone,
+            country=country,
             bedtime=bedtime,
             medicines=[] if clear_medicines else medicine,
             conditions=[] if clear_conditions else condition,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from crampcoach.cli.context import parse_night, settings_from, write_output
+from crampcoach.cli.context import parse_nights, settings_from, write_output
 from crampcoach.services.reminders import reminder_file
 from crampcoach.services.report import build_report_pdf
 from crampcoach.services.storage import store_for
@@ -24,9 +24,8 @@ def register(app: typer.Typer) -> None:
         severity, time of night, legs and places, what helped, the routine, a trial's
         result, red-flag answers and medicines."""
         store = store_for(settings_from(ctx))
-        data = build_report_pdf(
-            store, first=parse_night(first, "--from"), last=parse_night(last, "--to")
-        )
+        start, end = parse_nights(first, last)
+        data = build_report_pdf(store, first=start, last=end)
         write_output(output, data, store=store)
 
     @app.command("remind")

@@ -75,14 +75,14 @@ def register(app: typer.Typer) -> None:
                 print(f"{q.id}: {q.text} ({' / '.join(q.answers)})")
             return
         answers: dict[str, str | None] = dict(_parse_answers(answer))
-        if not answers:
-            if not sys.stdin.isatty():
-                raise UserError(
-                    "no answers: run it in a terminal to be asked, or give --answer QUESTION=ANSWER"
-                    " (see --questions)"
-                )
-            print(rules.notice)
-            answers = {q.id: _ask(q) for q in rules.questions}
+        if not answers and not sys.stdin.isatty():
+            raise UserError(
+                "no answers: run it in a terminal to be asked, or give --answer QUESTION=ANSWER"
+                " (see --questions)"
+            )
         store = store_for(settings_from(ctx))
+        if not answers:
+            print(screening_service.local_help_for(store).fill(rules.notice))
+            answers = {q.id: _ask(q) for q in rules.questions}
         stored = screening_service.take_screening(store, answers)
         print_result(stored.result)

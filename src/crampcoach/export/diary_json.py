@@ -40,15 +40,26 @@ def sort_sessions(sessions: Sequence[SavedSession]) -> list[SavedSession]:
     return sorted(sessions, key=lambda s: (s.record.started_at.timestamp(), s.id))
 
 
+# Without `indent` json uses its C encoder (ten times the pure-Python one's speed).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
 def write_json(content: DiaryContent) -> str:
-    document = {
-        "format": FORMAT,
-        "version": VERSION,
-        "profile": content.profile.model_dump() if content.profile else None,
-        "episodes": [episode_fields(e) for e in sort_episodes(content.episodes)],
-        "sessions": [session_fields(s) for s in sort_sessions(content.sessions)],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The diary as one JSON document with one line per entry and per session: readable
+    and diff-friendly, written by the C encoder."""
+    profile = content.profile.model_dump(mode="json") if content.profile else None
+    episodes = [_encode(episode_fields(e)) for e in sort_episodes(content.episodes)]
+    sessions = [_encode(session_fields(s)) for s in sort_sessions(content.sessions)]
+    return (
+        f'{{"format": {_encode(FORMAT)}, "version": {VERSION},\n'
+        f'"profile": {_encode(profile)},\n'
+        f'"episodes": {_rows(episodes)},\n'
+        f'"sessions": {_rows(sessions)}}}\n'
+    )
+
+
+def _rows(encoded: list[str]) -> str:
+    return "[\n" + ",\n".join(encoded) + "\n]" if encoded else "[]"
 
 
 def _raise_all(problems: list[str], name: str) -> None:

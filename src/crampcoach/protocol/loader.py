@@ -7,11 +7,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from crampcoach.errors import RoutineError
 from crampcoach.protocol.models import Routine
+from crampcoach.yaml_text import YAMLError, read_yaml
 
 _PACKAGE_DIR = "routines"
 
@@ -66,8 +66,8 @@ def _describe(error: dict[str, Any]) -> str:
 def parse_routine(text: str, origin: str) -> Routine:
     """Validate routine YAML text. ``origin`` names the file in error messages."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = read_yaml(text)
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "not valid YAML"
         if mark is not None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import ValidationError
 
 from crampcoach.diary.validation import describe
 from crampcoach.safety.errors import RedFlagRulesError
 from crampcoach.safety.models import ScreeningRules
+from crampcoach.yaml_text import YAMLError, read_yaml
 
 RULES_FILE = "red_flags.yaml"
 
@@ -18,8 +18,8 @@ RULES_FILE = "red_flags.yaml"
 def parse_rules(text: str, origin: str) -> ScreeningRules:
     """Validate red-flag rules YAML text. ``origin`` names the file in error messages."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = read_yaml(text)
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "not valid YAML"
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

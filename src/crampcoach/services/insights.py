@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from crampcoach.diary.models import Episode, EpisodeFilter
 from crampcoach.diary.night import night_in_zone
 from crampcoach.diary.validation import build
-from crampcoach.errors import UserError
+from crampcoach.errors import DiaryError, UserError
 from crampcoach.insights import DiaryInsights, summarize_diary
 from crampcoach.services.diary import user_zone
 from crampcoach.services.storage import utc_now
@@ -43,7 +43,7 @@ def diary_data(
     kept) to `last` (default: last night, the one before tonight)."""
     now = now or utc_now()
     if first is not None and last is not None and last < first:
-        raise UserError(f"--to ({last}) is before --from ({first})")
+        raise DiaryError(f"{last} is before the first night ({first})", field="last")
     where = build(EpisodeFilter, {"night_from": first, "night_to": last})
     tonight = night_in_zone(now, user_zone(store))
     with store.read() as session:
@@ -66,18 +66,29 @@ class InsightsView:
     summary: DiaryInsights | None
 
 
-def insights_view(store: Store, *, now: datetime | None = None) -> InsightsView:
-    """The whole diary's insights, worked out now."""
-    data = diary_data(store, now=now)
-    if data.empty:
-        return InsightsView(data, None)
+def summarized(
+    store: Store,
+    *,
+    first: date | None = None,
+    last: date | None = None,
+    now: datetime | None = None,
+) -> tuple[DiaryData, DiaryInsights]:
+    """The diary's nights first..last (`diary_data`) and what the core makes of them: the
+    one way every front end gets its insights."""
+    data = diary_data(store, first=first, last=last, now=now)
     summary = summarize_diary(
         data.episodes,
         data.routine_nights,
         first_night=data.first_night,
         last_night=data.last_night,
     )
-    return InsightsView(data, summary)
+    return data, summary
+
+
+def insights_view(store: Store, *, now: datetime | None = None) -> InsightsView:
+    """The whole diary's insights, worked out now."""
+    data, summary = summarized(store, now=now)
+    return InsightsView(data, None if data.empty else summary)
 
 
 class InsightsCache:

@@ -6,9 +6,15 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from crampcoach.diary.zones import check_zone
 from crampcoach.settings import Settings
 from crampcoach.store import Store, open_store
+
+# What the database may raise besides bad input (a lock held too long, a lost
+# connection): the front ends catch this name, not the library's.
+StorageError = SQLAlchemyError
 
 
 def store_for(settings: Settings) -> Store:

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
@@ -17,108 +18,108 @@ from crampcoach.session.record import SessionRecord, StepRecord
 from crampcoach.store.models import RoutineSessionRow, RoutineStepRow
 from crampcoach.store.new_rows import insert_new
 
+# The columns are the records' own fields, named once (session/record.py): a step's
+# `index` is stored as `position`; a session's `steps` are rows of their own.
+RECORD_FIELDS = tuple(f.name for f in dataclass_fields(SessionRecord) if f.name != "steps")
+STEP_FIELDS = tuple(f.name for f in dataclass_fields(StepRecord))
+STEP_COLUMNS = {name: "position" if name == "index" else name for name in STEP_FIELDS}
+
 
 def _to_saved(row: RoutineSessionRow) -> SavedSession:
     tz = ZoneInfo(row.zone)
     steps = tuple(
-        StepRecord(
-            index=step.position,
-            exercise_id=step.exercise_id,
-            label=step.label,
-            kind=step.kind,
-            unit=step.unit,
-            leg=step.leg,
-            planned=step.planned,
-            done=step.done,
-            status=step.status,  # type: ignore[arg-type]
-            camera_done=step.camera_done,
-            camera_range_deg=step.camera_range_deg,
-            camera_seen=step.camera_seen,
-        )
+        StepRecord(**{name: getattr(step, column) for name, column in STEP_COLUMNS.items()})
         for step in row.steps
     )
-    record = SessionRecord(
-        routine_name=row.routine_name,
-        routine_version=row.routine_version,
-        routine_title=row.routine_title,
-        mode=row.mode,
-        leg=row.leg,
-        tempo_s=row.tempo_s,
-        started_at=row.started_at.astimezone(tz),
-        ended_at=row.ended_at.astimezone(tz),
-        completed=row.completed,
-        steps=steps,
-    )
+    head = {name: getattr(row, name) for name in RECORD_FIELDS}
+    head |= {"started_at": row.started_at.astimezone(tz), "ended_at": row.ended_at.astimezone(tz)}
+    record = SessionRecord(**head, steps=steps)
     return SavedSession(id=row.id, zone=row.zone, night=row.night, record=record)
 
 
 def add_session(
-    *, session: Session, record: SessionRecord, zone: str, session_id: str | None = None
+    *,
+    session: Session,
+    record: SessionRecord,
+    zone: str,
+    session_id: str | None = None,
+    client_key: str | None = None,
 ) -> SavedSession:
+    """Store a session (see `insert_session` for `client_key`)."""
+    return insert_session(
+        session=session, record=record, zone=zone, session_id=session_id, client_key=client_key
+    )[0]
+
+
+def insert_session(
+    *,
+    session: Session,
+    record: SessionRecord,
+    zone: str,
+    session_id: str | None = None,
+    client_key: str | None = None,
+) -> tuple[SavedSession, bool]:
+    """The session as stored, and whether this call stored it. With a `client_key` (the
+    idempotency key the page made for it), a session already stored under that key is
+    returned instead and nothing is added (False), also when the two copies arrive at the
+    same moment."""
+    if client_key is not None:
+        return _add_once(session, record, zone, session_id or str(uuid.uuid4()), client_key)
+    session_id = session_id or str(uuid.uuid4())
     row = RoutineSessionRow(
-        id=session_id or str(uuid.uuid4()),
-        routine_name=record.routine_name,
-        routine_version=record.routine_version,
-        routine_title=record.routine_title,
-        mode=record.mode,
-        leg=record.leg,
-        tempo_s=record.tempo_s,
-        started_at=record.started_at,
-        ended_at=record.ended_at,
-        zone=zone,
-        night=night_in_zone(record.started_at, zone),
-        completed=record.completed,
-        steps=[
-            RoutineStepRow(
-                position=step.index,
-                exercise_id=step.exercise_id,
-                label=step.label,
-                kind=step.kind,
-                unit=step.unit,
-                leg=step.leg,
-                planned=step.planned,
-                done=step.done,
-                status=step.status,
-                camera_done=step.camera_done,
-                camera_range_deg=step.camera_range_deg,
-                camera_seen=step.camera_seen,
-            )
-            for step in record.steps
-        ],
+        **_head(session_id, record, zone),
+        steps=[RoutineStepRow(**_step_columns(step)) for step in record.steps],
     )
     session.add(row)
     session.flush()
-    return _to_saved(row)
+    return _to_saved(row), True
+
+
+def _head(session_id: str, record: SessionRecord, zone: str) -> dict[str, Any]:
+    """A session's own row, as a Core insert and the ORM row take it."""
+    return {
+        "id": session_id,
+        **{name: getattr(record, name) for name in RECORD_FIELDS},
+        "zone": zone,
+        "night": night_in_zone(record.started_at, zone),
+        "completed": record.completed,  # the work-done rule's verdict, for the nights query
+    }
+
+
+def _step_columns(step: StepRecord) -> dict[str, Any]:
+    return {column: getattr(step, name) for name, column in STEP_COLUMNS.items()}
+
+
+def _step_rows(session_id: str, record: SessionRecord) -> list[dict[str, Any]]:
+    return [{"session_id": session_id, **_step_columns(step)} for step in record.steps]
+
+
+def _add_once(
+    session: Session, record: SessionRecord, zone: str, session_id: str, client_key: str
+) -> tuple[SavedSession, bool]:
+    head = {**_head(session_id, record, zone), "client_key": client_key}
+    new = bool(insert_new(session=session, rows=[head], key=RoutineSessionRow.id))
+    steps = _step_rows(session_id, record)
+    if new and steps:
+        session.execute(insert(RoutineStepRow.__table__), steps)
+    stored = session_by_client_key(session=session, client_key=client_key)
+    assert stored is not None  # inserted now, or by the copy that came first
+    return stored, new
+
+
+def session_by_client_key(*, session: Session, client_key: str) -> SavedSession | None:
+    """The session stored under this idempotency key, if any."""
+    query = select(RoutineSessionRow).where(RoutineSessionRow.client_key == client_key)
+    row = session.scalars(query).first()
+    return _to_saved(row) if row is not None else None
 
 
 def add_sessions(*, session: Session, sessions: Sequence[SavedSession]) -> set[str]:
     """Insert saved sessions as they are (an import): ids kept, in two bulk statements. A
     session whose id is already stored is left alone (steps and all), also when another
     import adds it at the same moment; returns the ids really inserted."""
-    heads = []
-    steps = []
-    for saved in sessions:
-        record = saved.record
-        heads.append(
-            {
-                "id": saved.id,
-                "routine_name": record.routine_name,
-                "routine_version": record.routine_version,
-                "routine_title": record.routine_title,
-                "mode": record.mode,
-                "leg": record.leg,
-                "tempo_s": record.tempo_s,
-                "started_at": record.started_at,
-                "ended_at": record.ended_at,
-                "zone": saved.zone,
-                "night": night_in_zone(record.started_at, saved.zone),
-                "completed": record.completed,
-            }
-        )
-        for step in record.steps:
-            fields = {field.name: getattr(step, field.name) for field in dataclass_fields(step)}
-            fields["position"] = fields.pop("index")
-            steps.append({"session_id": saved.id, **fields})
+    heads = [_head(saved.id, saved.record, saved.zone) for saved in sessions]
+    steps = [row for saved in sessions for row in _step_rows(saved.id, saved.record)]
     added = insert_new(session=session, rows=heads, key=RoutineSessionRow.id)
     new_steps = [step for step in steps if step["session_id"] in added]
     if new_steps:

@@ -16,18 +16,21 @@ from starlette.types import ASGIApp
 
 from crampcoach import __version__
 from crampcoach.diary.text import minutes_text
+from crampcoach.plurals import count_of
 from crampcoach.pose.live import PoseFactory, default_pose_factory
 from crampcoach.pose.pool import PosePool
 from crampcoach.services.insights import InsightsCache
 from crampcoach.services.live_figures import FigureBook
+from crampcoach.services.storage import store_for
 from crampcoach.settings import Settings
 from crampcoach.web.deps import verify_csrf
 from crampcoach.web.errors import install_error_pages
 from crampcoach.web.gatekeeper import Gatekeeper
 from crampcoach.web.hosts import HostPolicy
 from crampcoach.web.live_connection import LiveLimits
-from crampcoach.web.routes import ROUTERS
+from crampcoach.web.routes import ROUTERS, api_docs
 from crampcoach.web.security import Gate
+from crampcoach.web.warm_up import import_heavy_libraries, start_warm_up
 
 # No telemetry: newer FastAPI releases carry OpenTelemetry hooks; switch every one off,
 # including exporters configured from the environment.
@@ -67,15 +70,22 @@ def create_app(
     hosts: HostPolicy | None = None,
     pose_factory: PoseFactory | None = None,
     live_limits: LiveLimits | None = None,
+    warm_up: bool = False,
 ) -> FastAPI:
     """Build the app. ``gate`` decides who may use it (no password on loopback by default);
     ``hosts`` which `Host` names it answers to (loopback names on any port by default);
     ``pose_factory`` makes the live camera's pose model (MediaPipe Pose by default);
     ``live_limits`` bound the live cameras (how many at once, how long a socket may keep
-    silent)."""
+    silent); ``warm_up`` (the real server) imports the heavy libraries and works out the
+    Insights summary in the background once the server is ready."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm_up:  # the server is ready: warm what /insights and /report.pdf need
+            start_warm_up(
+                import_heavy_libraries,
+                lambda: app.state.insights.view(store_for(app.state.settings)),
+            )
         yield
         app.state.pose_pool.close()
 
@@ -84,7 +94,7 @@ def create_app(
         title="crampcoach",
         version=__version__,
         description="A coach for night ankle and leg cramps: routines, sessions and a diary.",
-        docs_url="/api/docs",
+        docs_url=None,  # served by routes/api_docs.py from an installed package
         redoc_url=None,
         openapi_url="/api/openapi.json",
         dependencies=[Depends(verify_csrf)],
@@ -103,9 +113,11 @@ def create_app(
     app.state.insights = InsightsCache()  # the Insights summary, kept until the diary changes
     templates = Jinja2Templates(directory=_package_dir("templates"))
     templates.env.filters["minutes"] = minutes_text
+    templates.env.filters["count"] = count_of  # {{ n|count("night") }}: "1 night", "2 nights"
     templates.env.globals["version"] = __version__
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=_package_dir("static")), name="static")
+    app.mount(api_docs.ASSETS, api_docs.assets(), name="api-docs-assets")
 
     for router in ROUTERS:
         app.include_router(router)
@@ -123,6 +135,7 @@ def create_app(
     @app.get("/sw.js", include_in_schema=False)
     def service_worker() -> Response:
         body = (_package_dir("static") / "sw.js").read_bytes()
+        body = body.replace(b"__CRAMPCOACH_VERSION__", __version__.encode())  # its cache's name
         return Response(body, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
 
     return app

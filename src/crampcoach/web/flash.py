@@ -1,4 +1,4 @@
-"""One-time messages carried to the next page in the signed session cookie."""
+"""One-time messages carried to the next page in the signed visit cookie."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ class Flash:
 def set_flash(
     request: Request, message: str, *, undo: bool = False, screening: bool = False
 ) -> None:
-    # A new dict: app.py re-signs the cookie when the session object changes.
-    request.state.session = {
-        **request.state.session,
+    # A new dict: the Gatekeeper re-signs the cookie when the visit object changes.
+    request.state.visit = {
+        **request.state.visit,
         "flash": message,
         "flash_undo": undo,
         "flash_screening": screening,
@@ -29,11 +29,9 @@ def set_flash(
 
 
 def take_flash(request: Request) -> Flash | None:
-    session = request.state.session
-    message = session.get("flash")
+    visit = request.state.visit
+    message = visit.get("flash")
     if not message:
         return None
-    request.state.session = {k: v for k, v in session.items() if k not in _KEYS}
-    return Flash(
-        str(message), bool(session.get("flash_undo")), bool(session.get("flash_screening"))
-    )
+    request.state.visit = {k: v for k, v in visit.items() if k not in _KEYS}
+    return Flash(str(message), bool(visit.get("flash_undo")), bool(visit.get("flash_screening")))

@@ -4,10 +4,14 @@ error handling, so its 500s get the headers too):
 1. `Host` must be one of the server's own names (web/hosts.py), else 400: no DNS rebinding;
 2. a request body must say its length and stay under the cap, else 411 or 413, before a
    byte of it is read;
-3. the signed session cookie is read (web/security.py); without a login, pages redirect to
-   /login and the API answers 401; a WebSocket needs our own Origin and, with a password,
-   a logged-in cookie;
-4. every response leaves with the security headers (and the cookie when it changed).
+3. the signed visit cookie is read (web/security.py); without a login, pages redirect to
+   /login and the API answers 401; a WebSocket needs our own Origin and, when a login is
+   required, a logged-in cookie. On `serve --lan` a paired device's cookie is a login too
+   (checked in the database at each request, so revoking it works at once), and this
+   computer itself (a loopback peer) needs none;
+4. every response leaves with the security headers (and the cookie when it changed); over
+   HTTPS also Strict-Transport-Security, except for loopback names (HSTS holds for every
+   port of a name, and plain `crampcoach serve` is http://localhost).
 """
 
 from __future__ import annotations
@@ -18,14 +22,24 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from crampcoach.web.hosts import HostPolicy
-from crampcoach.web.security import COOKIE, SECURITY_HEADERS, SESSION_LIFETIME_S, Gate
+from crampcoach.web.hosts import HostPolicy, split_host
+from crampcoach.web.security import (
+    COOKIE,
+    DEVICE_COOKIE,
+    SECURITY_HEADERS,
+    VISIT_LIFETIME_S,
+    Gate,
+    is_loopback,
+)
 
-BODY_LIMIT = 256 * 1024  # the largest form or JSON the app takes (a session's 5,000 commands)
+BODY_LIMIT = 256 * 1024  # the largest form or JSON the app takes (a routine's 5,000 commands)
 OPEN_PATHS = ("/login", "/static/", "/manifest.webmanifest", "/sw.js", "/healthz")
+OPEN_EXACT = frozenset({"/pair", "/ca.crt", "/ca.mobileconfig"})  # pairing and the public CA
+HSTS = (b"strict-transport-security", b"max-age=31536000")
 NO_STORE = ("/api/", "/diary")  # personal data: never kept in a cache (and "/" itself)
 WEBSOCKET_REFUSED = 1008  # policy violation
 
@@ -59,7 +73,7 @@ class Gatekeeper:
         headers = dict(SECURITY_HEADERS)
         headers.update(extra_headers or {})
         self._headers = _encoded(headers)
-        self._header_names = {name for name, _ in self._headers}
+        self._header_names = {name for name, _ in self._headers} | {HSTS[0]}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -67,6 +81,9 @@ class Gatekeeper:
             return
         headers = Headers(scope=scope)
         refusal = self._refusal(scope, headers)
+        if refusal is None and scope["type"] == "websocket":
+            logged_in, _ = await self._logged_in(scope, headers, self.gate.decode(_cookie(headers)))
+            refusal = None if logged_in else Refusal(403, "log in first")
         if refusal is not None:
             await self._refuse(scope, receive, send, refusal)
             return
@@ -74,6 +91,22 @@ class Gatekeeper:
             await self.app(scope, receive, send)
             return
         await self._http(scope, receive, send, headers)
+
+    async def _logged_in(
+        self, scope: Scope, headers: Headers, visit: dict[str, Any] | None
+    ) -> tuple[bool, str | None]:
+        """(whether this request is logged in, the paired device's id when that is why)."""
+        gate = self.gate
+        if not gate.login_required or (visit and visit.get("auth")):
+            return True, None
+        client = scope.get("client")
+        if gate.trusts(client[0] if client else None):
+            return True, None
+        token = _cookie(headers, DEVICE_COOKIE)
+        if token is None or gate.devices is None:
+            return False, None
+        device = await run_in_threadpool(gate.device, token)
+        return device is not None, device
 
     # -- what is refused before the app runs -------------------------------------------
     def _refusal(self, scope: Scope, headers: Headers) -> Refusal | None:
@@ -94,16 +127,12 @@ class Gatekeeper:
 
     def _websocket_refusal(self, headers: Headers) -> Refusal | None:
         """A WebSocket carries no CSRF token and any page may open one to us, so its Origin
-        must be this server's own (browsers always send it), and with a password set the
-        cookie must be a logged-in one."""
+        must be this server's own (browsers always send it); the login is checked after."""
         origin = headers.get("origin")
         if not origin or origin == "null":
             return Refusal(403, "a WebSocket needs an Origin header naming this server")
         if urlsplit(origin).netloc != headers.get("host"):
             return Refusal(403, "cross-site WebSocket refused")
-        session = self.gate.decode(_cookie(headers))
-        if self.gate.login_required and not (session and session.get("auth")):
-            return Refusal(403, "log in first")
         return None
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, refusal: Refusal) -> None:
@@ -140,25 +169,31 @@ class Gatekeeper:
         data = gate.decode(_cookie(headers))
         fresh = data is None
         if data is None:
-            data = gate.new_session(authenticated=False)
+            data = gate.new_visit(authenticated=False)
         state: dict[str, Any] = scope.setdefault("state", {})
-        state["session"] = data
+        state["visit"] = data
         path: str = scope["path"]
         no_store = path == "/" or path.startswith(NO_STORE)
+        guard_headers = self._headers
+        if self.secure and not _loopback_name(headers.get("host")):
+            guard_headers = [*self._headers, HSTS]
 
         async def send_guarded(message: Message) -> None:
             if message["type"] == "http.response.start":
                 out = [h for h in message.get("headers", []) if h[0] not in self._header_names]
-                out.extend(self._headers)
+                out.extend(guard_headers)
                 if no_store and not any(h[0] == b"cache-control" for h in out):
                     out.append((b"cache-control", b"no-store"))
-                current = state.get("session", data)
+                current = state.get("visit", data)
                 if fresh or current is not data or state.get("renew"):
                     out.append((b"set-cookie", self._cookie_header(current)))
                 message = {**message, "headers": out}
             await send(message)
 
-        if gate.login_required and not data.get("auth") and not path.startswith(OPEN_PATHS):
+        logged_in, device = await self._logged_in(scope, headers, data)
+        state["device"] = device
+        is_open = path in OPEN_EXACT or path.startswith(OPEN_PATHS)
+        if not logged_in and not is_open:
             await self._ask_login(path, send_guarded)
             return
         await self.app(scope, receive, send_guarded)
@@ -178,19 +213,24 @@ class Gatekeeper:
 
     def _cookie_header(self, data: dict[str, object]) -> bytes:
         value = self.gate.encode(data)
-        parts = [f"{COOKIE}={value}", "HttpOnly", f"Max-Age={SESSION_LIFETIME_S}", "Path=/"]
+        parts = [f"{COOKIE}={value}", "HttpOnly", f"Max-Age={VISIT_LIFETIME_S}", "Path=/"]
         parts.append("SameSite=strict")
         if self.secure:
             parts.append("Secure")
         return "; ".join(parts).encode("latin-1")
 
 
-def _cookie(headers: Headers) -> str | None:
+def _cookie(headers: Headers, wanted: str = COOKIE) -> str | None:
     raw = headers.get("cookie")
     if not raw:
         return None
     for part in raw.split(";"):
         name, _, value = part.strip().partition("=")
-        if name == COOKIE:
+        if name == wanted:
             return value
     return None
+
+
+def _loopback_name(host: str | None) -> bool:
+    parsed = split_host(host or "")
+    return parsed is not None and is_loopback(parsed[0])

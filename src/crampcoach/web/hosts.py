@@ -13,19 +13,10 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from crampcoach.lan.names import normal_name
+
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def normal_name(name: str) -> str:
-    """A host name or address as compared: lower case, no brackets, no trailing dot."""
-    name = name.strip().lower().rstrip(".")
-    if name.startswith("[") and name.endswith("]"):
-        name = name[1:-1]
-    try:
-        return str(ipaddress.ip_address(name))
-    except ValueError:
-        return name
 
 
 def split_host(header: str) -> tuple[str, int | None] | None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
-from crampcoach.errors import RoutineError
-from crampcoach.services.routines import builtin_routine
-from crampcoach.services.sessions import list_sessions, save_session
-from crampcoach.session import SessionRecord, build_timeline
-from crampcoach.session.record import with_camera_figures
-from crampcoach.session.replay import Command, ReplayError, replay
+from crampcoach.services.sessions import (
+    PlayedSessionError,
+    list_sessions,
+    played_session,
+    save_session,
+    store_session,
+)
+from crampcoach.session import SessionRecord
 from crampcoach.web.deps import LiveFiguresDep, SettingsDep
+from crampcoach.web.idempotency import REPEATED, IdempotencyKeyDep
 from crampcoach.web.schemas import SessionCreate, SessionPublic
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
@@ -29,37 +32,45 @@ def _public(session_id: str, record: SessionRecord) -> SessionPublic:
         started_at=record.started_at,
         ended_at=record.ended_at,
         completed=record.completed,
+        verdict=record.verdict,
         steps=list(record.steps),
     )
 
 
-@router.post("", response_model=SessionPublic, status_code=201)
+@router.post("", response_model=SessionPublic, status_code=201, responses=REPEATED)
 def create_session(
-    settings: SettingsDep, figures: LiveFiguresDep, data: SessionCreate
+    settings: SettingsDep,
+    figures: LiveFiguresDep,
+    data: SessionCreate,
+    response: Response,
+    key: IdempotencyKeyDep,
 ) -> SessionPublic:
     """Save a session played in the browser. What was done is counted here, by replaying
     the logged commands through the same engine the terminal coach uses; what the live
-    camera measured (when it was on) is kept beside it, per step."""
+    camera measured (when it was on) is kept beside it, per step. With an
+    `Idempotency-Key`, the answer is the session as stored, and a repeat (also one
+    arriving at the same moment) gets the session stored the first time, with 200, and
+    nothing is added."""
     if data.ended_at > datetime.now(UTC) + CLOCK_SKEW:
         raise HTTPException(status_code=422, detail="ended_at: is in the future")
     try:
-        routine = builtin_routine(data.routine)
-    except RoutineError as exc:
-        raise HTTPException(status_code=422, detail=f"routine: {exc}") from None
-    timeline = build_timeline(routine, leg=data.leg, tempo_s=data.tempo_s)
-    commands = [Command(c.at_s, c.name) for c in data.commands]
-    try:
-        record = replay(
-            timeline,
-            commands,
-            started_at=data.started_at.astimezone(UTC),
-            ended_at=data.ended_at.astimezone(UTC),
+        record = played_session(
+            routine=data.routine,
+            leg=data.leg,
+            tempo_s=data.tempo_s,
+            commands=[(c.at_s, c.name) for c in data.commands],
+            started_at=data.started_at,
+            ended_at=data.ended_at,
+            camera_figures=figures.take(data.camera) if data.camera is not None else None,
         )
-    except ReplayError as exc:
+    except PlayedSessionError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
-    if data.camera is not None:
-        record = with_camera_figures(record, figures.take(data.camera))
-    return _public(save_session(settings, record), record)
+    if key is None:
+        return _public(save_session(settings, record), record)
+    stored = store_session(settings, record, client_key=key)
+    if not stored.new:
+        response.status_code = 200
+    return _public(stored.session.id, stored.session.record)
 
 
 @router.get("", response_model=list[SessionPublic])

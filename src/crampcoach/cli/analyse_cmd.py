@@ -25,9 +25,11 @@ class SideChoice(StrEnum):
 
 
 def summary_lines(result: dict[str, Any]) -> list[str]:
-    """The result for a person to read."""
+    """The result for a person to read; one line when the exercise was not seen."""
     exercise = result["exercise"]
     lines = [f"{exercise}: {result['duration_s']:.1f} s analysed"]
+    if not result.get("detected", True):
+        return [f"{lines[0]}: not detected: {result['reason']}"]
     if "side" in result:
         lines[0] += f", {result['side']} foot"
     if exercise == "ankle-circles":
@@ -63,7 +65,7 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
 
 def register(app: typer.Typer) -> None:
     @app.command("analyze")
-    def analyze(
+    def analyse(
         path: Path = typer.Argument(..., help="A video file or a landmark track (.jsonl)."),
         exercise: Exercise = typer.Option(..., "--exercise", "-e", help="Which exercise it shows."),
         side: SideChoice = typer.Option(
@@ -90,7 +92,7 @@ def register(app: typer.Typer) -> None:
         if plot is not None and plot.is_dir():  # before the work, not after it
             raise UserError(f"{shown_path(plot)} is a folder: give a file name for the plot")
         with frame_progress("finding the body") as advance:
-            frames = load_recording(path, progress=advance)
+            frames = load_recording(path, progress=advance, exercise=exercise.value)
         analysis = analyse_recording(
             frames,
             exercise.value,
