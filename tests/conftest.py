@@ -13,6 +13,10 @@ from sqlalchemy.engine import make_url
 
 from crampcoach.settings import Settings
 from crampcoach.store import Store, close_stores, open_store
+from unavailable import unavailable
+
+# The browser tests' one Playwright and browser for the whole session (tests/browser.py).
+pytest_plugins = ["browser"]
 
 POSTGRES_URL = os.environ.get(
     "CRAMPCOACH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -34,10 +38,7 @@ def postgres_server() -> str:
     """The PostgreSQL test URL; skipped when unreachable, but a failure under CI."""
     problem = _postgres_reachable()
     if problem:
-        message = f"PostgreSQL not reachable at {POSTGRES_URL} ({problem})"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL not reachable at {POSTGRES_URL} ({problem})")
     return POSTGRES_URL
 
 

@@ -92,7 +92,7 @@ def test_show_cramp_now_is_slower(capsys):
     assert code == 0
     text = flat(out)
     assert "Clockwise circles: 5 reps, clockwise, 4.5 s each" in text
-    assert "Wait until it eases: Breathe slowly." in text
+    assert "Until the cramp stops: Stretch and rub." in text
 
 
 def test_show_unknown_routine(capsys):

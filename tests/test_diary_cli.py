@@ -109,7 +109,7 @@ def _with(flag: str, value: str) -> list[str]:
         (_with("--where", "knee"), "place"),
         (_with("--at", "2026-02-30 02:00"), "at:"),
         (_with("--pain-after", "12"), "pain_after"),
-        (["log", "--leg", "right"], "missing --where, --severity, --minutes"),
+        (["log", "--leg", "right"], "missing --where, --severity"),
     ],
 )
 def test_bad_input_exit_2_nothing_written(cli, db_url: str, args: list[str], field: str) -> None:
@@ -246,3 +246,65 @@ def test_real_cli_end_to_end(cli_env: dict[str, str], tmp_path) -> None:
     out = tmp_path / "diary.csv"
     assert run("export", "--format", "csv", "-o", str(out)).returncode == 0
     assert out.read_text().count("\n") == 2
+
+
+# -- issue 16, item 7: logging at 3 a.m. -------------------------------------------------
+def test_log_without_minutes_stores_unknown(cli, db_url: str) -> None:
+    result = cli("log", "--leg", "left", "--where", "calf", "--severity", "6")
+    assert result.code == 0, result.err
+    assert "? min" in result.out  # not known, not 0
+    (episode,) = _episodes(db_url)
+    assert episode.duration_s is None
+
+
+@pytest.mark.parametrize("at", ["3am", "3:10am", "03.10", "3 am", "2h40"])
+def test_log_reads_times_as_people_write_them(cli, db_url: str, at: str) -> None:
+    result = cli("log", "--leg", "left", "--where", "calf", "--severity", "3", "--at", at)
+    assert result.code == 0, result.err
+    (episode,) = _episodes(db_url)
+    assert episode.started_at.hour in (2, 3)
+
+
+def test_log_says_when_a_clock_time_means_yesterday(cli) -> None:
+    later_today = datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(hours=1)
+    at = later_today.strftime("%H:%M")  # in the future today: so it meant yesterday
+    result = cli("log", "--leg", "left", "--where", "calf", "--severity", "3", "--at", at)
+    assert result.code == 0, result.err
+    assert f"(yesterday at {at})" in result.out
+
+
+def test_log_asks_before_a_likely_duplicate(cli, db_url: str) -> None:
+    first = cli("log", "--leg", "left", "--where", "calf", "--severity", "5", "--at", "02:40")
+    assert first.code == 0
+    again = cli("log", "--leg", "left", "--where", "foot", "--severity", "5", "--at", "02:45")
+    assert again.code == 2
+    assert "already logged at 02:40" in again.err and "--yes" in again.err
+    assert len(_episodes(db_url)) == 1
+    other = cli("log", "--leg", "right", "--where", "calf", "--severity", "5", "--at", "02:45")
+    assert other.code == 0  # the other leg is another cramp
+    sure = cli(
+        "log", "--leg", "left", "--where", "calf", "--severity", "5", "--at", "02:45", "--yes"
+    )
+    assert sure.code == 0 and len(_episodes(db_url)) == 3
+
+
+def _episodes(db_url: str) -> list:
+    from crampcoach.store import episodes as episode_repo
+
+    with open_store(db_url).read() as session:
+        return episode_repo.list_episodes(session=session)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "fhir"])
+def test_unknown_minutes_survive_export_and_import(cli, db_url: str, tmp_path, fmt: str) -> None:
+    assert cli("log", "--leg", "left", "--where", "calf", "--severity", "6").code == 0
+    out = tmp_path / f"diary.{'json' if fmt == 'fhir' else fmt}"
+    assert cli("export", "--format", fmt, "-o", str(out)).code == 0
+    if fmt == "fhir":
+        assert "Duration of the cramp" not in out.read_text(encoding="utf-8")
+        return
+    from crampcoach.services.diary_files import parse_file
+
+    (read_back,) = parse_file(out, now=datetime.now(ZoneInfo("UTC"))).episodes
+    assert read_back.duration_s is None  # not known, not 0
+    assert cli("import", str(out)).code == 0

@@ -551,3 +551,23 @@ def test_item8_csv_negative_numbers_stay_refused(cli, db_url: str, seeded, tmp_p
         path.write_text(header + row, encoding="utf-8")
         one_line_error(cli("import", str(path)), contains="line 2, field severity")
     assert snapshot(db_url) == seeded
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("mysql://u@localhost/db", "runs on SQLite and PostgreSQL, not 'mysql'"),
+        ("oracle://u@localhost/db", "not 'oracle'"),
+        ("postgresql+psycopg2://u@localhost/db", "use postgresql+psycopg://"),
+        ("not a url at all", "not a database URL"),
+    ],
+)
+def test_issue16_item8_database_urls_are_one_line(
+    run_cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str, says: str
+) -> None:
+    monkeypatch.setenv("CRAMPCOACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CRAMPCOACH_DATABASE_URL", url)
+    result = run_cli("diary")
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], result.err

@@ -34,7 +34,8 @@ from crampcoach.settings import Settings
 from crampcoach.web import create_app
 from crampcoach.web import live_protocol as wire
 from crampcoach.web.live_connection import BUSY, TIMED_OUT, LiveLimits
-from test_pose_real import DATA, unavailable
+from test_pose_real import DATA
+from unavailable import unavailable
 from web_client import ORIGIN, local_client
 
 LINES = list(generate("toe-points", seed=3).lines())

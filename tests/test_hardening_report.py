@@ -5,7 +5,6 @@ it reaches the layout, however much older versions or an import stored."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from crampcoach.export import report_pdf
 from crampcoach.fixtures.diary import DEFAULT_END, generate_history
 from crampcoach.insights import preventive_routine_nights
 from crampcoach.insights.report_content import LIST_BUDGET, ReportContent, report_content
+from unavailable import unavailable
 
 MADE = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 # Letters DejaVu Sans draws (Latin, Latin-1, Latin Extended-A, Greek, Cyrillic), so that
@@ -159,10 +159,7 @@ def _content(profile: Profile, nights: int) -> ReportContent:
 def _poppler() -> None:
     if shutil.which("pdftoppm") and shutil.which("pdftotext"):
         return
-    problem = "needs poppler-utils (pdftoppm, pdftotext); bash scripts/test installs it"
-    if os.environ.get("CI"):
-        pytest.fail(f"report tests cannot run under CI: {problem}", pytrace=False)
-    pytest.skip(problem)
+    unavailable("needs poppler-utils (pdftoppm, pdftotext); bash scripts/test installs it")
 
 
 def test_item3_report_of_largest_profile_and_huge_legacy_medicine(tmp_path: Path) -> None:

@@ -56,6 +56,8 @@ def test_insights_match_the_pure_core_on_the_stored_diary(cli, history) -> None:
 def test_insights_bad_range_and_empty_diary(cli) -> None:
     bad = cli("insights", "--from", "2026-12-05", "--to", "2026-11-01")
     assert bad.code == 2 and "before --from" in bad.err
+    report = cli("report", "--from", "2026-12-05", "--to", "2026-11-01", "-o", "-")
+    assert report.code == 2 and "--to: 2026-11-01 is before --from (2026-12-05)" in report.err
     assert cli("insights", "--from", "2026-13-01").code == 2
     empty = cli("insights")
     assert empty.code == 0 and "no entries yet" in empty.out.lower()
@@ -71,8 +73,11 @@ def test_trial_start_show_stop(cli, db_url: str) -> None:
     shown = json.loads(cli("trial", "show", "--json").out)
     assert shown["plan"]["seed"] == 42 and shown["interim"] is True
     assert len(shown["plan"]["blocks"]) == 1 + 2 * 3
-    assert cli("trial", "stop").code == 0
-    stopped = cli("trial", "stop")
+    asked = cli("trial", "stop")  # no terminal to ask at: refused, nothing stopped
+    assert asked.code == 2 and "add --yes" in asked.err
+    assert cli("trial", "start").code == 2  # still running
+    assert cli("trial", "stop", "--yes").code == 0
+    stopped = cli("trial", "stop", "--yes")
     assert stopped.code == 2 and "no trial is running" in stopped.err
     # After a stop a new trial may start; the same seed gives the same schedule.
     assert cli("trial", "start", "--seed", "42").code == 0
@@ -137,9 +142,16 @@ def test_fhir_export_validates(cli, history) -> None:
 def test_a_severe_cramp_offers_the_screening(cli) -> None:
     severe = cli("log", "--leg", "left", "--where", "calf", "--severity", "9", "--minutes", "2")
     assert severe.code == 0 and "crampcoach screen" in severe.out
-    mild = cli("log", "--leg", "left", "--where", "calf", "--severity", "3", "--minutes", "2")
+    mild = cli("log", "--leg", "right", "--where", "calf", "--severity", "3", "--minutes", "2")
     assert mild.code == 0 and "crampcoach screen" not in mild.out
     long = cli("log", "--leg", "left", "--where", "foot", "--severity", "3", "--minutes", "15")
+    long = (
+        long
+        if long.code == 0
+        else cli(  # the same leg within 10 minutes: asked first
+            "log", "--leg", "left", "--where", "foot", "--severity", "3", "--minutes", "15", "--yes"
+        )
+    )
     assert "crampcoach screen" in long.out
 
 

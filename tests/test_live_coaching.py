@@ -173,7 +173,7 @@ def _record() -> SessionRecord:
         StepRecord(s.index, s.exercise_id, s.label, s.kind, s.unit, s.leg, s.planned, 0, "done")
         for s in BEDTIME.steps
     )
-    return SessionRecord("bedtime", 1, "Bedtime", "bedtime", "left", 3.0, now, now, True, steps)
+    return SessionRecord("bedtime", 1, "Bedtime", "bedtime", "left", 3.0, now, now, steps)
 
 
 def test_camera_figures_go_on_their_steps_only() -> None:

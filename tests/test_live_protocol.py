@@ -13,10 +13,11 @@ from crampcoach.fixtures.motion import generate
 from crampcoach.pose.jpeg import MAX_JPEG_BYTES, FrameError, check_jpeg, decode_jpeg, jpeg_size
 from crampcoach.web import live_protocol as wire
 from crampcoach.web.latest_mailbox import LatestMailbox, MailboxClosed
+from unavailable import require_module
 
 
 def jpeg(width: int = 64, height: int = 48) -> bytes:
-    cv2 = pytest.importorskip("cv2", reason="OpenCV comes with the camera extra")
+    cv2 = require_module("cv2", "OpenCV comes with the camera extra")
     image = np.zeros((height, width, 3), np.uint8)
     image[:, : width // 2] = (200, 120, 40)
     ok, encoded = cv2.imencode(".jpg", image)

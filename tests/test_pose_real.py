@@ -6,7 +6,6 @@ under CI (the `CI` variable set) that is a failure instead, so a green CI has ru
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import urllib.request
@@ -37,15 +36,10 @@ from crampcoach.pose import (
     track_video,
     write_track,
 )
+from unavailable import unavailable
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real"
 FEET = range(27, 33)  # ankles, heels, foot index: left and right
-
-
-def unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (required under CI)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

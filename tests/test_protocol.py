@@ -124,15 +124,15 @@ def test_calf_stretch_is_hallegraeff_2012():
         assert hold.breathing is None
 
 
-def test_cramp_now_waits_first_then_smaller_slower_sets():
+def test_cramp_now_stretches_first_then_smaller_slower_sets():
     cramp = load_routine("cramp-now")
     bedtime = load_routine("bedtime")
     assert cramp.mode == "cramp-now"
     assert cramp.tempo_scale == 1.5
     first = cramp.exercises[0]
-    assert first.id == "wait-to-ease"
-    assert [type(s) for s in first.sets] == [ConfirmSet]
-    assert first.sets[0].auto_after_s == 30
+    assert first.id == "stretch-and-rub"
+    assert [type(s) for s in first.sets] == [ConfirmSet]  # held until the cramp stops
+    assert first.sets[0].auto_after_s == 60
     assert "nhs" in cramp.sources
     # The movements come back smaller than at bedtime.
     for exercise_id in ("ankle-circles", "toe-points"):
@@ -312,8 +312,7 @@ def test_invalid_yaml_gives_the_line():
     with pytest.raises(RoutineError) as caught:
         parse_routine(text, "broken.yaml")
     assert str(caught.value) == (
-        "broken.yaml: invalid YAML at line 4, column 4: expected <block end>, "
-        "but found '<block mapping start>'"
+        "broken.yaml: invalid YAML at line 4, column 4: did not find expected '-' indicator"
     )
 
 
@@ -388,3 +387,44 @@ def test_dumped_builtin_round_trips():
         again = parse_routine(yaml.safe_dump(data), "again.yaml")
         assert again == routine
         assert copy.deepcopy(again) == routine
+
+
+# -- issue 16, item 2: cramp now by the sources --------------------------------------------
+def test_every_step_of_every_shipped_routine_names_a_source() -> None:
+    from crampcoach.session import build_timeline
+
+    for name in builtin_names():
+        routine = load_routine(name)
+        by_id = {exercise.id: exercise for exercise in routine.exercises}
+        for step in build_timeline(routine, leg="right").steps:
+            if step.kind == "rest":
+                continue
+            cited = by_id[step.exercise_id].sources
+            assert cited, f"{name}: step {step.label!r} names no source"
+            for key in cited:
+                source = routine.sources[key]
+                assert source.citation and source.url, f"{name}: {key} has no citation or URL"
+
+
+def test_cramp_now_does_what_its_sources_say_in_their_order() -> None:
+    routine = load_routine("cramp-now")
+    ids = [exercise.id for exercise in routine.exercises]
+    assert ids[0] == "stretch-and-rub"  # during the cramp: stretch and massage (AAOS, NHS)
+    first = " ".join(routine.exercises[0].instructions).lower()
+    assert "stretch" in first and "rub" in first and "until the cramp stops" in first
+    assert "wait" not in first  # not "wait for it to ease": the sources say stretch
+    assert ids.index("gentle-stretch") < ids.index("ankle-circles")  # once it lets go
+    assert ids.index("ankle-circles") < ids.index("warmth-after") < ids.index("when-to-get-help")
+    warmth = " ".join(routine.exercises[ids.index("warmth-after")].instructions).lower()
+    assert "warm" in warmth and "cold" in warmth
+    help_ = " ".join(routine.exercises[ids.index("when-to-get-help")].instructions)
+    assert "10 minutes" in help_ and "numbness or swelling" in help_
+    cited = {exercise.id: set(exercise.sources) for exercise in routine.exercises}
+    assert cited["stretch-and-rub"] == {"aaos", "nhs"}
+    assert cited["when-to-get-help"] == {"nhs"}
+
+
+def test_what_helped_offers_the_cramp_now_steps() -> None:
+    from crampcoach.diary.models import HELPED
+
+    assert {"stretching", "massage", "warmth", "cold"} <= set(HELPED)

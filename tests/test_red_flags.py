@@ -7,6 +7,8 @@ import json
 import re
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -23,6 +25,7 @@ from crampcoach.safety import (
     screen,
     should_offer_screening,
 )
+from crampcoach.safety.countries import local_help
 
 RULES = load_rules()
 NHS = "https://www.nhs.uk/conditions/leg-cramps/"
@@ -147,13 +150,13 @@ def test_each_flagged_answer_gives_its_documented_level(question_id, answer, lev
     result = screen({question_id: answer})
     assert result.level == level
     assert result.advice == RULES.levels[level].label
-    assert result.action == RULES.levels[level].action
+    assert result.action == local_help(None).fill(RULES.levels[level].action)
     (finding,) = result.findings
     flag = RULES.question(question_id).flags[answer]
     assert finding.question_id == question_id
     assert finding.answer == answer
     assert finding.level == level
-    assert finding.reason == flag.reason
+    assert finding.reason == local_help(None).fill(flag.reason)
     assert [s.url for s in finding.sources] == [RULES.sources[n].url for n in flag.sources]
 
 
@@ -161,7 +164,8 @@ def test_a_swollen_red_calf_means_urgent_care_today():
     result = screen({"swollen-calf": True})
     assert result.level == "urgent-today"
     assert result.advice == "Get urgent care today"
-    assert "999" in result.action
+    assert "your local emergency number" in result.action  # no country given: no number
+    assert "999" not in result.action and "111" not in result.action
     assert result.findings[0].sources[0].url == NHS_DVT
 
 
@@ -377,3 +381,83 @@ def test_invalid_yaml_names_the_line():
         parse_rules("version: 1\nquestions: [\n", "rules.yaml")
     with pytest.raises(RedFlagRulesError, match="must be a YAML mapping"):
         parse_rules("- a\n- b\n", "rules.yaml")
+
+
+# -- issue 16, item 3: where the person lives ----------------------------------------------
+@pytest.mark.parametrize(
+    ("country", "emergency", "urgent"),
+    [
+        ("GB", "call 999", "NHS 111"),
+        ("US", "call 911", "urgent care"),
+        ("IE", "call 112 or 999", "GP out-of-hours"),
+        ("NL", "call 112", "out-of-hours"),  # the EU's 112
+        ("DE", "call 112", "116 117"),
+        ("CA", "call 911", "811"),
+        ("AU", "call 000", "1800 022 222"),
+        ("NZ", "call 111", "0800 611 116"),
+        ("IN", "call 112", "doctor"),
+        ("JP", "call your local emergency number", "out-of-hours"),  # no entry: no number
+        (None, "call your local emergency number", "out-of-hours"),
+    ],
+)
+def test_advice_names_the_numbers_of_where_the_person_lives(
+    country: str | None, emergency: str, urgent: str
+) -> None:
+    result = screen({"swollen-calf": True}, where=local_help(country))
+    assert emergency in result.action and urgent in result.action
+    assert "{" not in result.action and "{" not in result.findings[0].reason
+    if country not in ("GB", "NZ"):
+        assert "999" not in result.action.replace("112 or 999", "") and "111" not in result.action
+
+
+def test_every_country_cites_its_sources_and_unknown_ones_get_no_number() -> None:
+    from crampcoach.safety.countries import help_book
+
+    book = help_book()
+    for code, entry in book.countries.items():
+        assert entry.sources, code
+        assert local_help(code).sources
+    assert book.unknown.emergency is None
+    assert {"GB", "IE", "US", "CA", "AU", "NZ", "IN"} <= set(book.countries)
+    assert "NL" in book.eu_112 and local_help("NL").emergency == "112"
+
+
+def test_the_country_is_guessed_from_the_time_zone(tmp_path: Path) -> None:
+    from crampcoach.services.diary import set_profile
+    from crampcoach.services.screening import local_help_for
+    from crampcoach.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'c.db'}")
+    set_profile(store, timezone="America/New_York")
+    assert local_help_for(store).emergency == "911"
+    set_profile(store, timezone="America/New_York", country="GB")  # lives in the UK
+    assert local_help_for(store).emergency == "999"
+
+
+def test_the_web_and_the_cli_give_the_numbers_of_where_the_person_lives(
+    tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from crampcoach.settings import Settings
+    from crampcoach.web import create_app
+    from web_client import local_client
+
+    settings = Settings(data_dir=tmp_path / "data")
+    client = local_client(create_app(settings), follow_redirects=False)
+    assert client.put("/api/profile", json={"timezone": "America/New_York"}).status_code == 200
+    page = client.get("/screening").text
+    assert "call 911 now" in page and "999" not in page
+    assert "United States (from the time zone)" in client.get("/settings").text
+    assert "urgent care clinic" in client.get("/play/cramp-now").text  # the 10-minute notice
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    form = {"timezone": "America/New_York", "country": "GB", "default_leg": "right"}
+    assert client.post("/settings", data={**form, "csrf_token": token}).status_code == 303
+    assert "call 999 now" in client.get("/screening").text
+    bad = client.put("/api/profile", json={"country": "ZZ"})
+    assert bad.status_code == 422 and "country" in bad.text
+    monkeypatch.setenv("CRAMPCOACH_DATA_DIR", str(settings.data_dir))
+    result = run_cli("screen", "-a", "swollen-calf=yes")
+    assert result.code == 0 and "999" in result.out
+    assert run_cli("profile", "set", "--country", "nz").code == 0
+    assert "country:    NZ" in run_cli("profile").out

@@ -24,7 +24,8 @@ from crampcoach.store import open_store
 store = open_store(sys.argv[1])
 for n in range(int(sys.argv[2])):
     episode = log_cramp(store, leg="left", place="calf", severity=n % 11, minutes=1,
-                        at="2026-11-01 03:00", zone="Europe/Amsterdam", notes=f"{sys.argv[3]} {n}")
+                        at="2026-11-01 03:00", zone="Europe/Amsterdam", notes=f"{sys.argv[3]} {n}",
+                        allow_duplicate=True)  # the same minute on purpose: a write burst
     print(episode.id, flush=True)
 """
 
@@ -97,6 +98,7 @@ def test_two_cli_processes_on_a_new_database(cli_env: dict[str, str], tmp_path: 
         "5",
         "--minutes",
         "1",
+        "--yes",  # both at the same minute on purpose: not a duplicate to ask about
     ]
     processes = [
         subprocess.Popen(

@@ -203,7 +203,7 @@ def test_legs_each_expands_chosen_leg_first():
 def test_tempo_scale_slows_cramp_now():
     timeline = build_timeline(load_routine("cramp-now"), leg="right", tempo_s=3)
     assert timeline.steps[0].kind == "confirm"
-    assert timeline.steps[0].duration_s == 30.0
+    assert timeline.steps[0].duration_s == 60.0
     assert timeline.steps[0].planned == 1.0
     reps = [s for s in timeline.steps if s.kind == "reps"]
     assert [(s.label, s.planned, s.unit_s, s.duration_s) for s in reps] == [
@@ -213,7 +213,10 @@ def test_tempo_scale_slows_cramp_now():
     ]
     phases = [c.at_s for c in reps[2].cues if c.kind in ("rep", "phase")]
     assert phases == [0.0, 2.25, 4.5, 6.75, 9.0, 11.25, 13.5, 15.75, 18.0, 20.25]
-    assert timeline.total_s == 242.5
+    # 60 stretch until it stops + 50 gentle stretch (2 x 20 s, 10 s rest) + 3 x 22.5 reps
+    # + 25 letters + 20 warmth + 10 help, and 6 rests of 8 s between the exercises (none
+    # between the two directions of circles)
+    assert timeline.total_s == 60 + 50 + 67.5 + 25 + 20 + 10 + 6 * 8
 
 
 def test_a_sets_own_tempo_wins_over_the_session_tempo():

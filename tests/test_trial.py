@@ -1,15 +1,28 @@
 """The personal N-of-1 trial: the plan (randomised, reproducible, balanced, validated), the
-exact randomisation test, and the analysis on hand-made and planted data."""
+exact randomisation test, and the analysis on hand-made and planted data; its length and
+end before it starts, "tonight" by the diary's night rule on the trial page, Today and the
+CLI, and stopping only after a confirmation (web and CLI)."""
 
 from __future__ import annotations
 
+import html
+import json
+import os
+import pty
 import random
+import re
+import subprocess
+import sys
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
+from crampcoach.diary.night import night_in_zone
 from crampcoach.errors import UserError
 from crampcoach.fixtures.planted_history import episodes_for_counts, planted_trial
 from crampcoach.insights import (
@@ -19,6 +32,14 @@ from crampcoach.insights import (
     plan_trial,
     randomisation_test,
 )
+from crampcoach.insights.trial_text import length_text
+from crampcoach.services import trial as trial_service
+from crampcoach.services.diary import set_profile
+from crampcoach.services.storage import store_for
+from crampcoach.settings import Settings
+from crampcoach.web import create_app
+from unavailable import unavailable
+from web_client import local_client
 
 START = date(2026, 1, 5)
 Z975 = 1.959963984540054
@@ -179,7 +200,8 @@ def test_the_whole_trial_by_hand() -> None:
         HAND_PLAN, episodes, done, today=HAND_PLAN.end + timedelta(days=1), washout_days=0
     )
     assert (result.status, result.interim, result.nights_done) == ("finished", False, 91)
-    assert (result.baseline_nights, result.baseline_cramps, result.baseline_rate) == (7, 7, 1.0)
+    # a 7-night baseline is below the minimum for a rate: its count, not a rate
+    assert (result.baseline_nights, result.baseline_cramps, result.baseline_rate) == (7, 7, None)
     effect = result.effect
     assert (effect.routine_nights, effect.other_nights) == (42, 42)
     assert (effect.routine_cramps, effect.other_cramps) == (42, 47)
@@ -196,7 +218,7 @@ def test_the_whole_trial_by_hand() -> None:
     assert (a.no_routine_nights, a.no_routine_kept, a.no_routine_share) == (42, 41, 41 / 42)
     assert (a.baseline_nights, a.baseline_routine) == (7, 1)
     assert result.reading == (
-        "The trial ended with the night of 2026-04-05.",
+        "The trial ended with the night of Sun 5 Apr 2026.",
         "No clear difference: in the routine blocks you logged 0.89 times as many cramps a "
         f"night as in the no-routine blocks (95% interval {effect.low:.2f} to "
         f"{effect.high:.2f}); the interval includes 1 (no difference).",
@@ -204,7 +226,7 @@ def test_the_whole_trial_by_hand() -> None:
         "With 3 pairs it cannot go below 0.25, so it can never reach 0.05 on its own.",
         "You did the routine on 40 of 42 routine nights (95%) and left it out on 41 of 42 "
         "no-routine nights (98%).",
-        "Baseline: 1.0 cramps a night over 7 nights.",
+        "Baseline: 7 cramps over 7 nights (a rate per night or per week needs at least 14 nights).",
     )
     assert any("no nights were left out as a washout" in c for c in result.caveats)
     assert any("No blinding" in c for c in result.caveats)
@@ -229,15 +251,20 @@ def test_the_washout_leaves_out_the_first_nights_of_each_block() -> None:
 
 def test_before_and_during_the_trial_there_is_no_number_yet() -> None:
     episodes, done = _hand_history()
-    before = analyse_trial(HAND_PLAN, episodes, done, today=START)
-    assert (before.status, before.interim, before.nights_done) == ("not started", True, 0)
-    assert before.effect.ratio is None and before.test.p_value is None
-    assert before.baseline_rate is None
-    assert before.reading == (
-        "The trial starts tonight (2026-01-05); results come as its nights are done.",
+    first = analyse_trial(HAND_PLAN, episodes, done, today=START)
+    # tonight is its first night: running, though no night is finished yet
+    assert (first.status, first.interim, first.nights_done) == ("running", True, 0)
+    assert first.effect.ratio is None and first.test.p_value is None
+    assert first.baseline_rate is None
+    assert first.reading == (
+        "The trial has started: tonight, the night of Mon 5 Jan 2026, is its first night; "
+        "results come as its nights are done.",
     )
     earlier = analyse_trial(HAND_PLAN, episodes, done, today=START - timedelta(days=3))
-    assert earlier.reading == ("The trial has not started: its first night is 2026-01-05.",)
+    assert earlier.status == "not started"
+    assert earlier.reading == (
+        "The trial has not started: its first night is the night of Mon 5 Jan 2026.",
+    )
     # the night the second block of pair 2 begins: one pair is complete
     today = HAND_PLAN.blocks[4].first_night
     during = analyse_trial(HAND_PLAN, episodes, done, today=today)
@@ -276,3 +303,254 @@ def test_poor_adherence_is_a_caveat() -> None:
     )
     assert result.adherence.routine_share is not None and result.adherence.routine_share < 0.8
     assert any("intention to treat" in c for c in result.caveats)
+
+
+# --- before it starts, tonight early in the morning, and stopping (issue 16, item 5) ------
+
+ZONE = "Europe/Amsterdam"
+EARLY = datetime(2026, 3, 5, 6, 0, tzinfo=ZoneInfo(ZONE))  # 06:00 on the 5th: night of the 4th
+
+
+@pytest.fixture
+def web_settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'c.db'}")
+
+
+@pytest.fixture
+def web(web_settings: Settings) -> TestClient:
+    client = local_client(create_app(web_settings), follow_redirects=False)
+    assert client.put("/api/profile", json={"timezone": ZONE}).status_code == 200
+    return client
+
+
+def _csrf(client: TestClient, path: str) -> str:
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get(path).text)
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+def _early(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trial's services see 06:00 on 5 Mar 2026 as now (the web, Today and the CLI
+    all ask them)."""
+    monkeypatch.setattr(trial_service, "utc_now", lambda: EARLY.astimezone(UTC))
+
+
+def test_the_length_and_the_end_are_said_before_starting(web_settings: Settings) -> None:
+    store = store_for(web_settings)
+    set_profile(store, timezone=ZONE)
+    preview = trial_service.preview_trial(store, block_days=21, pairs=4, now=EARLY)
+    assert (preview.plan.start, preview.plan.nights) == (date(2026, 3, 4), 14 + 2 * 4 * 21)
+    assert preview.plan.end == date(2026, 3, 4) + timedelta(days=181)
+    assert preview.text == (
+        "It runs 182 nights, from the night of Wed 4 Mar 2026 to the night of Tue 1 Sep "
+        "2026: 14 baseline nights, then 4 pairs of 21-night blocks."
+    )
+    assert preview.before_noon
+    # the same words as the plan actually started
+    started = trial_service.start_trial(store, seed=1, block_days=21, pairs=4, now=EARLY)
+    assert length_text(started.plan) == preview.text
+
+
+def test_the_start_form_says_how_long_for_each_choice(web: TestClient) -> None:
+    page = web.get("/trial").text
+    tonight = night_in_zone(datetime.now(UTC), ZONE)
+    default = length_text(plan_trial(tonight, 0))
+    assert '<p class="trial-length" id="trial-length"' in page and default in page
+    lengths = json.loads(html.unescape(re.search(r'data-lengths="([^"]+)"', page).group(1)))  # type: ignore[union-attr]
+    assert len(lengths) == 5 * 4  # every block length and number of pairs on the form
+    assert lengths["28x5"] == length_text(plan_trial(tonight, 0, block_days=28, pairs=5))
+    assert "It runs 294 nights" in lengths["28x5"]
+    assert '<script src="/static/trial.js' in page and "<script>" not in page  # CSP: no inline
+    assert web.get("/static/trial.js").status_code == 200
+    # a refused form keeps the choice and says its length
+    token = _csrf(web, "/trial")
+    bad = web.post(
+        "/trial/start",
+        data={"block_days": "21", "pairs": "4", "seed": "x", "csrf_token": token},
+    )
+    assert bad.status_code == 400
+    assert length_text(plan_trial(tonight, 0, block_days=21, pairs=4)) in bad.text
+
+
+def test_started_early_in_the_morning_tonight_is_night_one_everywhere(
+    web: TestClient, monkeypatch: pytest.MonkeyPatch, cli
+) -> None:  # type: ignore[no-untyped-def]
+    _early(monkeypatch)
+    token = _csrf(web, "/trial")
+    form = web.get("/trial").text
+    assert "from the night of Wed 4 Mar 2026" in form and "before noon, tonight is still" in form
+    started = web.post("/trial/start", data={"block_days": "14", "pairs": "3", "csrf_token": token})
+    assert started.status_code == 303
+    page = web.get("/trial").text
+    said = (
+        "Tonight, the night of Wed 4 Mar 2026, is night 1 of 98: a baseline night (keep your "
+        "usual habits and log any cramps)."
+    )
+    assert said in page and "not started" not in page
+    assert "The trial has started: tonight, the night of Wed 4 Mar 2026, is its first night" in page
+    assert "tonight: a baseline night" in page and 'aria-current="date"' in page
+    today = web.get("/").text
+    assert "Tonight is <strong>a baseline night</strong>" in today
+    store = store_for(web.app.state.settings)  # type: ignore[attr-defined]
+    overview = trial_service.trial_overview(store)
+    assert overview.result is not None and overview.result.status == "running"
+    assert overview.tonight == date(2026, 3, 4) and overview.tonight_text == said
+    assert trial_service.tonight(store).night == date(2026, 3, 4)  # type: ignore[union-attr]
+    # 13:00 the same day: the night of the 5th, night 2
+    later = datetime(2026, 3, 5, 13, 0, tzinfo=ZoneInfo(ZONE))
+    assert trial_service.trial_overview(store, now=later).tonight_text == (
+        "Tonight, the night of Thu 5 Mar 2026, is night 2 of 98: a baseline night (keep your "
+        "usual habits and log any cramps)."
+    )
+
+
+def test_the_cli_says_the_same_about_tonight(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    _early(monkeypatch)
+    assert cli("profile", "set", "--timezone", ZONE).code == 0
+    started = cli("trial", "start", "--seed", "3")
+    assert started.code == 0, started.err
+    assert (
+        "It runs 98 nights, from the night of Wed 4 Mar 2026 to the night of Tue 9 Jun 2026: "
+        "14 baseline nights, then 3 pairs of 14-night blocks." in started.out
+    )
+    assert "before noon, tonight is still the night that began yesterday evening" in started.out
+    shown = cli("trial", "show")
+    assert shown.code == 0, shown.err
+    assert shown.out.startswith(
+        "Tonight, the night of Wed 4 Mar 2026, is night 1 of 98: a baseline night"
+    )
+    assert "running - interim result" in shown.out and "not started" not in shown.out
+
+
+def test_stopping_asks_first_and_says_what_is_lost(web: TestClient, web_settings: Settings) -> None:
+    token = _csrf(web, "/trial")
+    assert (
+        web.post(
+            "/trial/start", data={"block_days": "14", "pairs": "3", "csrf_token": token}
+        ).status_code
+        == 303
+    )
+    page = web.get("/trial").text
+    assert 'href="/trial/stop"' in page and 'action="/trial/stop"' not in page  # a link first
+    asked = web.get("/trial/stop")
+    assert asked.status_code == 200
+    for said in (
+        "Stop the trial?",
+        "It has run 0 of its 98 nights; the 98 still planned",
+        "interim for good: 0 of 3 pairs of blocks complete",
+        "A stopped trial cannot be resumed",
+        "Your diary entries and routine sessions are kept.",
+        'name="confirm" value="yes"',
+        "No, keep it running",
+    ):
+        assert said in asked.text, said
+    store = store_for(web_settings)
+    # one POST without the confirmation stops nothing: it asks
+    once = web.post("/trial/stop", data={"csrf_token": token})
+    assert once.status_code == 200 and "Stop the trial?" in once.text
+    assert trial_service.latest_trial(store).stopped_at is None  # type: ignore[union-attr]
+    wrong = web.post("/trial/stop", data={"csrf_token": token, "confirm": "y"})
+    assert wrong.status_code == 200 and "Stop the trial?" in wrong.text
+    assert trial_service.latest_trial(store).stopped_at is None  # type: ignore[union-attr]
+    stopped = web.post("/trial/stop", data={"csrf_token": token, "confirm": "yes"})
+    assert stopped.status_code == 303
+    assert trial_service.latest_trial(store).stopped_at is not None  # type: ignore[union-attr]
+    none = web.get("/trial/stop")
+    assert none.status_code == 409 and "No trial is running." in none.text
+
+
+def _in_a_terminal(args: list[str], env: dict[str, str], answer: bytes) -> tuple[int, str]:
+    """Run the real CLI with a terminal for stdin and stdout; answer its question."""
+    main, other = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crampcoach", *args],
+        stdin=other,
+        stdout=other,
+        stderr=other,
+        env=env,
+        close_fds=True,
+    )
+    os.close(other)
+    output = b""
+    answered = False
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the other end closed: the process is done
+            break
+        if not chunk:
+            break
+        output += chunk
+        if not answered and b"[y/N]" in output:
+            os.write(main, answer)
+            answered = True
+    os.close(main)
+    return process.wait(timeout=60), output.decode(errors="replace").replace("\r\n", "\n")
+
+
+def test_the_cli_asks_before_stopping_unless_yes(cli, cli_env: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    assert cli("trial", "start", "--seed", "1").code == 0
+    refused = cli("trial", "stop")  # no terminal to ask at
+    assert refused.code == 2
+    assert refused.err.strip() == (
+        "crampcoach: error: stopping a trial asks first: add --yes to stop without asking"
+    )
+    assert cli("trial", "start").code == 2  # still running
+    code, said = _in_a_terminal(["trial", "stop"], cli_env, b"n\n")
+    assert code == 0, said
+    assert "If you stop it now:" in said and "A stopped trial cannot be resumed" in said
+    assert "Not stopped: the trial goes on." in said
+    assert cli("trial", "start").code == 2  # still running
+    code, said = _in_a_terminal(["trial", "stop"], cli_env, b"y\n")
+    assert code == 0 and "Trial stopped" in said, said
+    assert cli("trial", "stop", "--yes").code == 2  # nothing left to stop
+    assert cli("trial", "start", "--seed", "2").code == 0
+    assert cli("trial", "stop", "--yes").code == 0
+
+
+def test_in_a_browser_the_length_follows_the_choice_and_stop_asks(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Debian's chromium (never a downloaded one): static/trial.js updates the length as
+    the choices change; stopping goes through the confirmation page. Screenshots at
+    360 px go to artifacts/screenshots/."""
+    from browser import open_tab, problem, shoot
+
+    reason = problem()
+    if reason:
+        unavailable(f"browser tests cannot run: {reason}")
+    from web_server import running_server
+
+    browser = request.getfixturevalue("browser")
+    with running_server(tmp_path / "data") as server:
+        tab = open_tab(browser, viewport={"width": 360, "height": 800})
+        try:
+            page = tab.page
+            page.goto(server.url + "trial")
+            shown = page.locator("#trial-length")
+            assert shown.inner_text().startswith("It runs 98 nights")
+            page.select_option("#block_days", "28")
+            page.select_option("#pairs", "5")
+            lengths = json.loads(shown.get_attribute("data-lengths") or "{}")
+            assert shown.inner_text() == lengths["28x5"]
+            assert shown.inner_text().startswith("It runs 294 nights")
+            shoot(page, "trial-start", "360")
+            page.click("#start-trial")
+            page.wait_for_url("**/trial")
+            assert "Trial started. It runs 294 nights" in page.inner_text("#flash")
+            assert page.inner_text("#trial-tonight").startswith("Tonight, the night of ")
+            shoot(page, "trial-running", "360")
+            page.click("#stop-trial")
+            page.wait_for_url("**/trial/stop")
+            assert page.inner_text("#confirm-title") == "Stop the trial?"
+            shoot(page, "trial-stop-confirm", "360")
+            page.click("#keep-trial")
+            page.wait_for_url("**/trial")
+            assert page.locator("#stop-trial").count() == 1  # still running
+            page.click("#stop-trial")
+            page.click("#confirm-stop")
+            page.wait_for_url("**/trial")
+            assert "Trial stopped" in page.inner_text("#flash")
+            tab.assert_clean()
+        finally:
+            tab.close()

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 
 import pytest
 
 from crampcoach.voice import EspeakVoice, SilentVoice, choose_voice
+from unavailable import under_ci
 
 ESPEAK = shutil.which("espeak-ng")
 needs_espeak = pytest.mark.skipif(
-    ESPEAK is None and not os.environ.get("CI"),
+    ESPEAK is None and not under_ci(),
     reason="espeak-ng is not installed (scripts/test installs it)",
 )
 

@@ -18,22 +18,15 @@ from typing import Any
 import httpx
 import pytest
 
-from test_pose_real import DATA, unavailable
+from browser import Tab, launch, open_tab, require_browser, shoot
+from test_pose_real import DATA
+from unavailable import unavailable
 
-# test_web_e2e skips (or fails under CI) first when chromium or Playwright is missing.
-from test_web_e2e import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    Browser,
-    Page,
-    Playwright,
-    Tab,
-    _open_tab,
-    _shoot,
-    expect,
-    sync_playwright,
-)
-from web_server import Server, running_server
+require_browser()
+
+from playwright.sync_api import Browser, Page, Playwright, expect  # noqa: E402
+
+from web_server import Server, running_server  # noqa: E402
 
 FOOTAGE = DATA / "video.avi"
 FAKE_CAMERA = ["--use-fake-device-for-media-stream"]
@@ -70,19 +63,9 @@ def fake_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-def _launch(playwright: Playwright, *extra: str) -> Browser:
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + list(extra))
-
-
-@pytest.fixture(scope="module")
 def camera_browser(playwright: Playwright, fake_video: Path) -> Iterator[Browser]:
     """A browser whose camera plays the footage and whose permission prompt says yes."""
-    browser = _launch(
+    browser = launch(
         playwright, *FAKE_CAMERA, *ACCEPT_CAMERA, f"--use-file-for-fake-video-capture={fake_video}"
     )
     yield browser
@@ -103,7 +86,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, server_tmp: Path) -> Iterat
 
 @pytest.fixture
 def tab(camera_browser: Browser) -> Iterator[Tab]:
-    opened = _open_tab(camera_browser)
+    opened = open_tab(camera_browser)
     yield opened
     opened.page.context.close()
 
@@ -164,7 +147,7 @@ def test_the_camera_draws_the_skeleton_and_counts_beside_the_plan(
     expect(page.locator("#camera-count")).to_be_visible()
     expect(page.locator("#camera-count")).to_have_text(re.compile(r"^Camera: \d+/10$"))
     page.wait_for_timeout(2_500)
-    _shoot(page, "player-camera", "desktop", full_page=False)
+    shoot(page, "player-camera", "desktop", full_page=False)
     page.keyboard.press("Escape")
     expect(page.locator("#player")).to_have_attribute("data-status", "saved", timeout=15_000)
     camera_cell = page.locator("#summary-rows tr").first.locator("td.camera-cell")
@@ -189,7 +172,7 @@ def test_the_camera_draws_the_skeleton_and_counts_beside_the_plan(
 def test_an_unplugged_camera_leaves_the_routine_running(
     server: Server, camera_browser: Browser
 ) -> None:
-    tab = _open_tab(camera_browser, size="phone", touch=True)
+    tab = open_tab(camera_browser, size="phone", touch=True)
     page = tab.page
     page.goto(f"{server.url}play/bedtime?leg=left&speed=1")
     _turn_on(page)
@@ -198,7 +181,7 @@ def test_an_unplugged_camera_leaves_the_routine_running(
         "() => Number(document.getElementById('camera-stats').dataset.analysed) >= 5"
     )
     page.locator("#camera-panel").scroll_into_view_if_needed()
-    _shoot(page, "player-camera", "phone", full_page=False)  # nothing scrolls sideways
+    shoot(page, "player-camera", "phone", full_page=False)  # nothing scrolls sideways
     page.evaluate(
         """() => document.getElementById("camera-video").srcObject
                    .getVideoTracks()[0].dispatchEvent(new Event("ended"))"""
@@ -223,8 +206,8 @@ def test_an_unplugged_camera_leaves_the_routine_running(
 def test_a_denied_or_missing_camera_is_said_and_the_routine_runs(
     server: Server, playwright: Playwright, flags: list[str], message: str
 ) -> None:
-    browser = _launch(playwright, *flags)  # no fake prompt: the permission is not given
-    tab = _open_tab(browser)
+    browser = launch(playwright, *flags)  # no fake prompt: the permission is not given
+    tab = open_tab(browser)
     page = tab.page
     try:
         page.goto(f"{server.url}play/bedtime?leg=left&speed=60")

@@ -231,7 +231,7 @@ def test_the_episodes_api_logs_reads_changes_deletes_and_undoes(client: TestClie
     [
         ({"severity": 11}, "severity"),
         ({"leg": "middle"}, "leg"),
-        ({"minutes": None}, "minutes"),
+        ({"minutes": -1}, "minutes"),
         ({"started_at": "not a time"}, "started_at"),
         ({"zone": "Mars/Olympus"}, "zone"),
         ({"notes": "a\x00b"}, "notes"),
@@ -272,3 +272,39 @@ def test_a_severe_cramp_offers_the_red_flag_questions(client: TestClient) -> Non
     assert 'id="screening-offer"' in page.text and 'href="/screening"' in page.text
     client.post("/diary", data={**_form(severity="4"), "csrf_token": token})
     assert 'id="screening-offer"' not in client.get("/diary").text
+
+
+# -- issue 16, item 7: logging at 3 a.m. -----------------------------------------------------
+def test_minutes_are_optional_and_stored_as_unknown(client: TestClient, settings: Settings) -> None:
+    answer = client.post("/api/episodes", json={"leg": "left", "place": "calf", "severity": 6})
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["minutes"] is None and answer.json()["duration_s"] is None
+    token = _csrf(client)
+    form = {**_form(minutes=""), "leg": "right", "csrf_token": token}
+    assert client.post("/diary", data=form).status_code == 303
+    page = client.get("/diary").text
+    assert 'class="c-minutes">?' in page  # shown as not known, not as 0
+
+
+def test_a_likely_duplicate_is_asked_about_in_every_door(
+    client: TestClient, settings: Settings
+) -> None:
+    first = client.post("/api/episodes", json=_episode(leg="left"))
+    assert first.status_code == 201
+    again = client.post("/api/episodes", json=_episode(leg="left"))
+    assert again.status_code == 409 and "already logged" in again.text
+    assert _count(settings) == 1
+    token = _csrf(client)
+    three_hours_ago = datetime.now(ZoneInfo(ZONE)) - timedelta(hours=3, minutes=4)
+    at = three_hours_ago.strftime("%Y-%m-%dT%H:%M")  # 4 minutes from the first
+    form = {**_form(leg="left", at=at), "csrf_token": token}
+    asked = client.post("/diary", data=form)
+    assert asked.status_code == 409
+    assert 'id="duplicate-notice"' in asked.text and 'name="duplicate_ok"' in asked.text
+    assert _count(settings) == 1
+    sure = client.post("/diary", data={**form, "duplicate_ok": "1"})
+    assert sure.status_code == 303 and _count(settings) == 2
+    other_leg = client.post("/api/episodes", json=_episode(leg="right"))
+    assert other_leg.status_code == 201  # the other leg: another cramp
+    forced = client.post("/api/episodes", json={**_episode(leg="left"), "allow_duplicate": True})
+    assert forced.status_code == 201 and _count(settings) == 4

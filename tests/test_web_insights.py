@@ -53,7 +53,7 @@ def test_insights_show_the_imported_history(
     assert page.status_code == 200
     text = page.text
     cramps = len([e for e in history.episodes if e.deleted_at is None])
-    assert f'<strong class="stat">{cramps}</strong>' in text
+    assert re.search(rf"<li>{cramps} cramps on \d+ of \d+ nights: [\d.]+ a night", text)
     assert text.count("<svg") >= 2 and "<rect" in text and "<title>Week of" in text
     assert 'role="img"' in text and "Show the numbers" in text  # the accessible fallback
     assert 'aria-current="page">Insights</a>' in text
@@ -106,11 +106,14 @@ def test_start_a_trial_then_a_second_is_refused_and_today_shows_tonight(
     assert "Personal trial" in today and "Tonight is <strong>a baseline night</strong>" in today
     assert 'href="/trial"' in today
 
-    stopped = client.post("/trial/stop", data={"csrf_token": token})
+    asked = client.post("/trial/stop", data={"csrf_token": token})  # not confirmed
+    assert asked.status_code == 200 and "Stop the trial?" in asked.text
+    assert latest_trial(store_for(settings)).stopped_at is None  # type: ignore[union-attr]
+    stopped = client.post("/trial/stop", data={"csrf_token": token, "confirm": "yes"})
     assert stopped.status_code == 303
     assert "Trial stopped" in client.get("/trial").text
     assert "Personal trial" not in client.get("/").text
-    twice = client.post("/trial/stop", data={"csrf_token": token})
+    twice = client.post("/trial/stop", data={"csrf_token": token, "confirm": "yes"})
     assert twice.status_code == 409 and "No trial is running" in twice.text
 
 
@@ -174,8 +177,9 @@ def test_insights_are_kept_until_the_diary_changes_in_any_process(
     first = client.get("/insights").text
     assert client.get("/insights").text == first
     assert len(worked) == 1  # the second page was the kept summary
-    assert client.post("/api/episodes", json=episode).status_code == 201
-    assert '<strong class="stat">2</strong>' in client.get("/insights").text
+    again = {**episode, "leg": "right"}  # another cramp (the same leg would be asked about)
+    assert client.post("/api/episodes", json=again).status_code == 201
+    assert re.search(r"<li>2 cramps on 1 of \d nights logged so far;", client.get("/insights").text)
     assert len(worked) == 2
     other_process = Store(settings.resolved_database_url)  # another connection, as the CLI
     with other_process.write():
@@ -213,3 +217,13 @@ def test_insights_in_the_works_give_the_last_view_instead_of_a_wait(
     release.set()
     worker.join(10)
     assert cache.view(store) is not old
+
+
+def test_insights_show_the_persons_tags_as_counts(client: TestClient) -> None:
+    for days, tags in ((3, ["wine"]), (4, ["wine", "late dinner"])):
+        started = (date.today() - timedelta(days=days)).isoformat() + "T02:00:00"
+        body = {"leg": "left", "place": "calf", "severity": 4, "started_at": started}
+        assert client.post("/api/episodes", json={**body, "tags": tags}).status_code == 201
+    page = client.get("/insights").text
+    assert "Your tags" in page and "Counts only" in page
+    assert "<tr><td>wine</td><td>2</td><td>2</td></tr>" in page

@@ -31,7 +31,8 @@ from crampcoach.web import create_app
 from crampcoach.web import live_protocol as wire
 from crampcoach.web.routes.live import BUSY, MAX_CONNECTIONS
 from crampcoach.web.security import Gate
-from test_pose_real import DATA, unavailable
+from test_pose_real import DATA
+from unavailable import require_module, unavailable
 from web_client import ORIGIN, local_client
 
 KEY = "cameraKey-0123456789abcdef"
@@ -235,7 +236,7 @@ class SlowPose:
 
 
 def tiny_jpeg() -> bytes:
-    cv2 = pytest.importorskip("cv2", reason="OpenCV comes with the camera extra")
+    cv2 = require_module("cv2", "OpenCV comes with the camera extra")
     ok, data = cv2.imencode(".jpg", np.full((48, 64, 3), 90, np.uint8))
     assert ok
     return data.tobytes()

@@ -35,11 +35,13 @@ from crampcoach.diary.bounds import (
     year_problem,
 )
 from crampcoach.diary.text import storable
-from crampcoach.diary.zones import check_zone
+from crampcoach.diary.zones import check_country, check_zone
 
 LegName = Literal["left", "right", "both"]
 PlaceName = Literal["foot", "ankle", "calf", "thigh"]
-HelpedName = Literal["routine", "stretching", "walking", "nothing"]
+# What helped: the cramp-now steps' own words (stretching, massage, warmth, cold: AAOS and
+# NHS), walking, the routine, or nothing.
+HelpedName = Literal["stretching", "massage", "warmth", "cold", "walking", "routine", "nothing"]
 
 LEGS: tuple[str, ...] = get_args(LegName)
 PLACES: tuple[str, ...] = get_args(PlaceName)
@@ -127,6 +129,7 @@ HelpedList = Annotated[list[Helped], Field(max_length=len(HELPED)), AfterValidat
 Notes = Annotated[str, Field(max_length=MAX_NOTES_LENGTH), AfterValidator(storable)]
 Lines = Annotated[list[str], Field(max_length=MAX_LIST_ITEMS), AfterValidator(_clean_lines)]
 EpisodeId = Annotated[str, Field(max_length=MAX_ID_LENGTH), AfterValidator(_episode_id)]
+Country = Annotated[str, Field(max_length=8), AfterValidator(check_country)]
 Bedtime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
@@ -137,7 +140,7 @@ class _Model(BaseModel):
 class EpisodeBase(_Model):
     started_at: Moment
     zone: Zone = Field(description="The IANA time zone the person was in.")
-    duration_s: DurationS
+    duration_s: DurationS | None = Field(default=None, description="None: not known.")
     leg: Leg
     place: Place
     severity: Severity = Field(description="0-10 numeric rating scale.")
@@ -199,6 +202,9 @@ class EpisodeFilter(_Model):
 
 class Profile(_Model):
     timezone: Zone
+    country: Country | None = Field(
+        default=None, description="Where the person lives (ISO 3166); None: from the zone."
+    )
     bedtime: Bedtime | None = None
     medicines: Lines = Field(default_factory=list)
     conditions: Lines = Field(default_factory=list)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from crampcoach.diary.models import Moment, Zone
 from crampcoach.diary.night import night_in_zone
 from crampcoach.diary.preferences import MAX_TEMPO_S
 from crampcoach.session.record import SessionRecord, StepRecord
+from crampcoach.session.work_done import PREVENTIVE
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,8 @@ class SavedSession:
     record: SessionRecord
 
 
-# Modes of routine done to prevent cramps; a "cramp-now" session is done because a cramp
-# came, so it is not a routine night.
-PREVENTIVE_MODES: frozenset[str] = frozenset({"bedtime", "stretch"})
+STEP_NAMES = tuple(f.name for f in fields(StepRecord))  # a step's fields, in a file's order
+PREVENTIVE_MODES = PREVENTIVE  # which modes can make a routine night: session/work_done.py
 
 # Bounds of a session in a diary file, so that an import stores nothing the database or a
 # page cannot hold: the texts' lengths are the columns' own.
@@ -70,7 +70,7 @@ class SessionFields(BaseModel):
     started_at: Moment
     ended_at: Moment
     zone: Zone
-    completed: StrictBool
+    completed: StrictBool | None = None  # kept in files; worked out again from the steps
     steps: list[StepFields] = Field(default_factory=list, max_length=MAX_STEPS)
 
     @model_validator(mode="after")
@@ -90,7 +90,6 @@ class SessionFields(BaseModel):
             tempo_s=self.tempo_s,
             started_at=self.started_at.astimezone(tz),
             ended_at=self.ended_at.astimezone(tz),
-            completed=self.completed,
             steps=tuple(StepRecord(**step.model_dump()) for step in self.steps),
         )
         night = night_in_zone(self.started_at, self.zone)
@@ -114,5 +113,5 @@ def session_fields(saved: SavedSession) -> dict[str, Any]:
         "ended_at": record.ended_at.astimezone(tz).isoformat(),
         "zone": saved.zone,
         "completed": record.completed,
-        "steps": [asdict(step) for step in record.steps],
+        "steps": [{name: getattr(step, name) for name in STEP_NAMES} for step in record.steps],
     }

@@ -23,7 +23,19 @@ def storable(value: str) -> str:
     return value
 
 
-def minutes_text(duration_s: float) -> str:
-    """A cramp's duration in minutes as people write it: "3", "0.3", "12.5"."""
+UNKNOWN_MINUTES = "?"  # a cramp whose length the person did not know
+
+
+def minutes_text(duration_s: float | None) -> str:
+    """A cramp's duration in minutes as people write it: "3", "0.3", "12.5"; "?" when
+    not known."""
+    if duration_s is None:
+        return UNKNOWN_MINUTES
     minutes = duration_s / 60
     return f"{minutes:.0f}" if minutes == int(minutes) else f"{minutes:.1f}"
+
+
+def sentence(text: str) -> str:
+    """A message as a sentence for a person: trimmed, first letter capital."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else "This value is not valid."

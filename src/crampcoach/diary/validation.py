@@ -19,6 +19,7 @@ from crampcoach.diary.bounds import (
     MAX_TAGS,
     excerpt,
 )
+from crampcoach.diary.models import HELPED
 from crampcoach.errors import DiaryError
 
 M = TypeVar("M", bound=BaseModel)
@@ -34,7 +35,7 @@ HINTS = {
     "minutes": f"give the minutes it lasted, from 0 to {MAX_MINUTES}",
     "leg": "choose left, right or both",
     "place": "choose foot, ankle, calf or thigh",
-    "helped": "choose from routine, stretching, walking or nothing",
+    "helped": "choose from " + ", ".join(HELPED[:-1]) + " or " + HELPED[-1],
     "woke": "answer yes or no",
     "bedtime": "use a 24-hour time like 22:30",
     "notes": f"notes are at most {MAX_NOTES_LENGTH:,} characters",

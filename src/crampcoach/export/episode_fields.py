@@ -31,7 +31,7 @@ EPISODE_FIELDS: tuple[str, ...] = (
     "created_at",
     "updated_at",
 )
-REQUIRED_FIELDS = frozenset({"started_at", "zone", "duration_s", "leg", "place", "severity"})
+REQUIRED_FIELDS = frozenset({"started_at", "zone", "leg", "place", "severity"})
 _ID_NAMESPACE = uuid.UUID("5b0c8f4e-7d1a-4c3e-9a55-63726d706361")
 MAX_ID_TEXT = 45  # a UUID as `urn:uuid:...`, its longest accepted spelling
 

@@ -80,21 +80,27 @@ def _notes(episode: Episode) -> list[dict[str, str]]:
 
 
 def episode_observation(episode: Episode, subject: str) -> dict[str, Any]:
-    """One cramp episode as an Observation; ``subject`` is the Patient's fullUrl."""
+    """One cramp episode as an Observation; ``subject`` is the Patient's fullUrl. A length
+    that was not known is left out (FHIR has no "unknown" value for a quantity)."""
+    duration: list[dict[str, Any]] = []
+    if episode.duration_s is not None:
+        duration.append(
+            {
+                "code": {"text": "Duration of the cramp"},
+                "valueQuantity": {
+                    "value": episode.duration_s,
+                    "unit": "s",
+                    "system": UCUM,
+                    "code": "s",
+                },
+            }
+        )
     components: list[dict[str, Any]] = [
         {
             "code": {"coding": [PAIN_SEVERITY], "text": "Pain severity (0-10)"},
             "valueInteger": episode.severity,
         },
-        {
-            "code": {"text": "Duration of the cramp"},
-            "valueQuantity": {
-                "value": episode.duration_s,
-                "unit": "s",
-                "system": UCUM,
-                "code": "s",
-            },
-        },
+        *duration,
         {
             "code": {"coding": [LATERALITY], "text": "Side"},
             "valueCodeableConcept": {"coding": [SIDES[episode.leg]], "text": episode.leg},

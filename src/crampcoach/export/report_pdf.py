@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crampcoach.errors import UserError
+from crampcoach.insights.reading import MONTHS, PARTIAL_NOTE, number
 from crampcoach.insights.report_content import (
-    MONTHS,
     ReportContent,
     Section,
     TrendLine,
@@ -46,6 +46,7 @@ LEADING = 1.32
 FONT = "DejaVu Sans"
 SMALL, HEADING, TITLE = 8.0, 10.5, 15.0
 INK, MUTED, HEAD, ALERT, BAR = "#1a1a1a", "#555555", "#0b3954", "#b00020", "#3b75af"
+Y_TICKS = 5  # at most this many round ticks on a y-axis
 MAX_PAGES = 2
 CUT_NOTE = (
     "[Cut to two pages: what follows here did not fit and is left out; crampcoach holds "
@@ -274,29 +275,60 @@ def _style(ax: Any) -> None:
     ax.set_axisbelow(True)
 
 
+def _count_axis(ax: Any, top: float, label: str) -> None:
+    """A y-axis of counts from 0, with a few round whole-number ticks and its label."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=Y_TICKS - 1, integer=True, min_n_ticks=2))
+    ax.set_ylim(0, max(top * 1.08, 1))
+    ax.set_ylabel(label, fontsize=SMALL, color=MUTED)
+
+
 def _axes(fig: Figure, x: float, y: float, w: float, h: float) -> Any:
     """Axes whose box spans x..x+w, y..y+h (inches from the top-left)."""
     return fig.add_axes((x / PAGE_W, 1 - (y + h) / PAGE_H, w / PAGE_W, h / PAGE_H))
 
 
-def _weekly_chart(fig: Figure, y: float, weekly: WeeklySeries, average: float) -> None:
+def weekly_title(weekly: WeeklySeries) -> tuple[str, str]:
+    """The chart of cramps per week: its title (what a bar is) and its key (what is
+    marked), each short enough for one line."""
+    title = (
+        f"Cramps per week, mean over {weekly.bar_weeks}-week spans"
+        if weekly.bar_weeks > 1
+        else "Cramps per week, as counted (Monday to Sunday)"
+    )
+    marks = [PARTIAL_NOTE] if any(weekly.bar_partial) else []
+    if weekly.average is not None:
+        marks.append(f"Dashed line: {number(weekly.average)} a week over the whole period.")
+    return title, " ".join(marks)
+
+
+def _weekly_chart(fig: Figure, y: float, weekly: WeeklySeries) -> None:
     import matplotlib.dates as mdates
     import numpy as np
+    from matplotlib.patches import Rectangle
 
-    how = (
-        f"averaged over {weekly.bar_weeks}-week spans"
-        if weekly.bar_weeks > 1
-        else "partial weeks scaled to 7 nights"
-    )
-    title = f"Cramps per week ({how}; dashed: the average, {average:.1f})"
+    title, key = weekly_title(weekly)
     _put(fig, LEFT, y, title, 9.0, weight="bold", color=HEAD)
-    ax = _axes(fig, LEFT + 0.5, y + 0.28, WIDTH - 0.55, 1.35)
+    _put(fig, LEFT, y + 0.19, key, SMALL, color=MUTED)
+    ax = _axes(fig, LEFT + 0.5, y + 0.42, WIDTH - 0.55, 1.3)
     edges = [*weekly.bar_starts, weekly.starts[-1] + timedelta(days=7)]
     x = mdates.date2num(np.array(edges, dtype="datetime64[D]"))
-    ax.stairs(weekly.bar_cramps_per_week, x, fill=True, color=BAR, lw=0)
-    ax.axhline(average, color=INK, lw=0.8, ls="--")
-    ax.set_ylim(0, max(max(weekly.bar_cramps_per_week) * 1.08, 1))
-    ax.set_ylabel("cramps a week", fontsize=SMALL, color=MUTED)
+    whole = [
+        0 if partial else v
+        for v, partial in zip(weekly.bar_cramps, weekly.bar_partial, strict=True)
+    ]
+    ax.stairs(whole, x, fill=True, color=BAR, lw=0)  # one artist for all the whole weeks
+    for i, partial in enumerate(weekly.bar_partial):  # outlined: the first and last, at most
+        if partial:
+            ax.add_patch(
+                Rectangle(
+                    (x[i], 0), x[i + 1] - x[i], weekly.bar_cramps[i], fill=False, ec=BAR, lw=0.8
+                )
+            )
+    if weekly.average is not None:
+        ax.axhline(weekly.average, color=INK, lw=0.8, ls="--")
+    _count_axis(ax, max([*weekly.bar_cramps, weekly.average or 0]), "cramps")
     _date_axis(ax, edges[0], edges[-1], WIDTH - 0.55)
     _style(ax)
 
@@ -309,7 +341,7 @@ def _hours_chart(fig: Figure, y: float, x0: float, w: float, content: ReportCont
     ticks = range(0, len(hours), 3)
     ax.set_xticks(list(ticks), [f"{hours[i].hour:02d}h" for i in ticks])
     ax.set_xlim(-0.6, len(hours) - 0.4)
-    ax.set_ylabel("cramps", fontsize=SMALL, color=MUTED)
+    _count_axis(ax, max((h.cramps for h in hours), default=0), "cramps")
     _style(ax)
 
 
@@ -364,15 +396,22 @@ def _severity_chart(fig: Figure, y: float, x0: float, w: float, weekly: WeeklySe
     bottom.set_ylim(bottom=0)
 
 
-def _chart_items(content: ReportContent) -> list[Item]:
+def _chart_items(content: ReportContent, body: float) -> list[Item]:
     weekly = content.weekly
     if weekly is None:
         return []
     half = (WIDTH - 0.3) / 2
-    average = content.insights.cramps_per_week
+    if weekly.chart_reason is None:
+        first = [Item(2.05, lambda fig, y: _weekly_chart(fig, y, weekly))]
+    else:  # too few nights: the same sentence as the web page, no chart
+        first = [
+            *_heading("Cramps per week", False),
+            *_lines(weekly.chart_reason, body),
+            _gap(0.1),
+        ]
     return [
         _gap(0.12),
-        Item(1.95, lambda fig, y: _weekly_chart(fig, y, weekly, average)),
+        *first,
         _gap(0.05),
         Item(
             2.35,
@@ -422,7 +461,7 @@ def _sources(sources: tuple[str, ...]) -> list[Item]:
 
 def _items(content: ReportContent, body: float) -> tuple[list[Item], list[Item]]:
     """The report's items: the body, and the sources (kept whole if the body is cut)."""
-    items = _header(content) + _fact_items(content, body) + _chart_items(content)
+    items = _header(content) + _fact_items(content, body) + _chart_items(content, body)
     for section in content.sections:
         items += _section(section, body)
     return items, _sources(content.sources) if content.sources else []
@@ -489,13 +528,13 @@ def report_figures(content: ReportContent) -> list[Figure]:
     else:
         pages = _cut(body, sources, next_top)
     figures = []
-    for number, page in enumerate(pages, start=1):
+    for page_number, page in enumerate(pages, start=1):
         fig = Figure(figsize=(PAGE_W, PAGE_H))
-        if number > 1:
+        if page_number > 1:
             _running_header(fig, content)
         for y, item in page:
             item.draw(fig, y)
-        _footer(fig, content, number, len(pages))
+        _footer(fig, content, page_number, len(pages))
         figures.append(fig)
     return figures
 

@@ -56,3 +56,26 @@ def count_helped(episodes: Sequence[Episode]) -> dict[str, int]:
     """Episodes naming each thing that helped; one episode may name several."""
     counted = Counter(item for e in episodes for item in e.helped)
     return {item: counted.get(item, 0) for item in HELPED}
+
+
+@dataclass(frozen=True)
+class TagCount:
+    """A tag the person added, and how often it went with a cramp night. Counts only: a
+    tag is written on a cramp, so nights without cramps carry none, and no count here
+    says a tag brings cramps on."""
+
+    tag: str
+    nights: int  # cramp nights with this tag on at least one cramp
+    cramps: int  # cramps with this tag
+
+
+def count_tags(episodes: Sequence[Episode], *, most: int = 10) -> tuple[TagCount, ...]:
+    """The `most` tags on the most cramp nights (then the most cramps, then by name)."""
+    nights: dict[str, set[object]] = {}
+    cramps: Counter[str] = Counter()
+    for episode in episodes:
+        for tag in episode.tags:
+            nights.setdefault(tag, set()).add(episode.night)
+            cramps[tag] += 1
+    ranked = sorted(nights, key=lambda tag: (-len(nights[tag]), -cramps[tag], tag))
+    return tuple(TagCount(tag, len(nights[tag]), cramps[tag]) for tag in ranked[:most])

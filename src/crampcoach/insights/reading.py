@@ -1,14 +1,19 @@
 """Plain-language readings of the numbers. They never claim more than the numbers show:
-no number when there is too little data, "no clear difference" when an interval
-includes no change, and an observational comparison is never called proof.
+no number when there is too little data (no rate below `rates.MIN_RATE_NIGHTS`),
+"no clear difference" when an interval includes no change, and an observational
+comparison is never called proof. The web page, the PDF report and the terminal take
+their sentences from here, so they say the same thing in the same words.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from crampcoach.insights.rate_ratio import RateRatio
+from crampcoach.insights.rates import has_rate, rate_needs, rates
 from crampcoach.insights.trends import Trend
+from crampcoach.plurals import count_of
 
 YEARLY_FROM_WEEKS = 26  # trends over half a year or more are read per year, not per week
 OBSERVATIONAL = (
@@ -21,9 +26,25 @@ REVERSE_CAUSE = (
 )
 
 
-def count_of(n: int, word: str) -> str:
-    """'1 cramp', '3 cramps'."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MIN_PEAK_CRAMPS = 2  # "most often" needs at least two cramps in the same hour
+PARTIAL_NOTE = "Outlined bars: weeks the diary covers only in part, counted as they are."
+
+
+def day(d: date) -> str:
+    """'1 Nov 2026': unambiguous in any country, whatever the locale."""
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def weekday(d: date) -> str:
+    """'Thu 4 Jun 2026'."""
+    return f"{WEEKDAYS[d.weekday()]} {day(d)}"
+
+
+def period_text(first: date, last: date, nights: int) -> str:
+    """'Nights 1 Nov 2024 to 31 Oct 2026 (730 nights)'."""
+    return f"Nights {day(first)} to {day(last)} ({count_of(nights, 'night')})"
 
 
 def number(value: float) -> str:
@@ -80,22 +101,40 @@ def trend_reading(trend: Trend) -> str:
         f"a change of {number(trend.slope_per_week * scale)} {unit} {per}, 95% interval "
         f"{number(trend.low * scale)} to {number(trend.high * scale)}"
     )
-    over = f"over {trend.weeks} weeks with cramps"
+    over = f"over {count_of(trend.weeks, 'week')} with cramps"
     if trend.direction == "no clear trend":
         return f"{name}: no clear trend {over} ({change})."
     went = "went up" if trend.direction == "up" else "went down"
     return f"{name} {went} {over} ({change})."
 
 
-def frequency_reading(nights: int, cramps: int, nights_with_cramps: int) -> str:
+def counts_headline(nights: int, cramps: int, nights_with_cramps: int) -> str:
+    """The cramps over the nights covered, as the page, the report and the terminal say
+    it: counts always, and a rate only from `MIN_RATE_NIGHTS` nights on.
+
+    '6 cramps on 5 of 14 nights: 0.43 a night, about 3.0 a week', or below the minimum
+    '2 cramps on 2 nights logged so far; a rate per night or per week needs at least 14
+    nights'."""
     if cramps == 0:
-        return f"Over {count_of(nights, 'night')} you logged no cramps."
-    per_night = cramps / nights
-    return (
-        f"Over {count_of(nights, 'night')} you logged {count_of(cramps, 'cramp')}: "
-        f"{number(per_night)} a night, about {number(per_night * 7)} a week; "
-        f"{count_of(nights_with_cramps, 'night')} had at least one."
+        said = f"No cramps logged over {count_of(nights, 'night')}"
+        return said if has_rate(nights) else f"{said} so far; {rate_needs()}"
+    on = (
+        f"on {count_of(nights, 'night')}"
+        if nights_with_cramps == nights
+        else f"on {nights_with_cramps} of {count_of(nights, 'night')}"
     )
+    per_night, per_week = rates(cramps, nights)
+    if per_night is None or per_week is None:
+        return f"{count_of(cramps, 'cramp')} {on} logged so far; {rate_needs()}"
+    return (
+        f"{count_of(cramps, 'cramp')} {on}: {number(per_night)} a night, "
+        f"about {number(per_week)} a week"
+    )
+
+
+def frequency_reading(nights: int, cramps: int, nights_with_cramps: int) -> str:
+    """`counts_headline` as a sentence."""
+    return f"{counts_headline(nights, cramps, nights_with_cramps)}."
 
 
 def adherence_reading(nights: int, routine_nights: int) -> str:
@@ -107,7 +146,9 @@ def adherence_reading(nights: int, routine_nights: int) -> str:
 
 
 def peak_hour_reading(hour: int | None, cramps_then: int, cramps: int) -> str | None:
-    if hour is None:
+    """When cramps began most often; None without cramps, and None while no hour holds
+    `MIN_PEAK_CRAMPS` (one cramp in an hour is not "most often")."""
+    if hour is None or cramps_then < MIN_PEAK_CRAMPS:
         return None
     return (
         f"Cramps began most often between {hour:02d}:00 and {(hour + 1) % 24:02d}:00 "

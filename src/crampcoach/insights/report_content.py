@@ -31,10 +31,20 @@ from crampcoach.insights.evidence import (
 )
 from crampcoach.insights.patterns import HourCount
 from crampcoach.insights.rate_ratio import RateRatio
-from crampcoach.insights.reading import count_of, number, peak_hour_reading, trend_reading
+from crampcoach.insights.rates import has_rate, rate_needs
+from crampcoach.insights.reading import (
+    MIN_PEAK_CRAMPS,
+    count_of,
+    day,
+    number,
+    peak_hour_reading,
+    period_text,
+    trend_reading,
+)
 from crampcoach.insights.summary import DiaryInsights, summarize_diary
 from crampcoach.insights.trends import Trend
 from crampcoach.insights.trial_analysis import TrialResult
+from crampcoach.insights.trial_text import baseline_reading
 from crampcoach.insights.weekly import WeekRow
 from crampcoach.safety.screening import ScreeningResult
 
@@ -47,7 +57,6 @@ DISCLAIMER = (
 MODEL_NAMES = {"poisson": "Poisson", "quasi-poisson": "quasi-Poisson"}
 MAX_BARS = 110  # bars in the chart of cramps per week; a longer period pools weeks
 ELLIPSIS = "…"  # ends a clipped text
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -82,17 +91,26 @@ class TrendLine:
 
 @dataclass(frozen=True)
 class WeeklySeries:
-    """The weekly rows of the insights, as columns for the charts."""
+    """The weekly rows of the insights, as columns for the charts.
+
+    The cramps chart shows cramps as counted in each calendar week, as the web page's
+    does; a week the diary covers only in part is marked (`partial`), never scaled up.
+    A long period pools weeks into spans of `bar_weeks` and shows each span's cramps
+    divided by its weeks (its mean per week); a span holding a partial week is marked."""
 
     starts: tuple[date, ...]  # the Monday of each week
-    cramps_per_week: tuple[float, ...]  # partial weeks scaled to 7 nights
+    cramps: tuple[int, ...]  # as counted in each week
+    partial: tuple[bool, ...]  # the week is only partly covered by the diary
     mean_severity: tuple[float | None, ...]  # None in a week without cramps
     mean_duration_s: tuple[float | None, ...]
     severity_line: TrendLine | None  # None when the insights give no trend
     duration_line: TrendLine | None
     bar_weeks: int  # weeks pooled in each bar of the cramps chart: 1 unless the period is long
     bar_starts: tuple[date, ...]  # the first Monday of each bar
-    bar_cramps_per_week: tuple[float, ...]  # cramps / nights * 7 over each bar's weeks
+    bar_cramps: tuple[float, ...]  # cramps counted in each bar's weeks / its weeks
+    bar_partial: tuple[bool, ...]  # the bar holds a partly covered week
+    average: float | None  # cramps a week over the whole period; None below the minimum
+    chart_reason: str | None  # why there is no chart of weeks (too few nights); None: there is
 
 
 @dataclass(frozen=True)
@@ -126,11 +144,6 @@ class _Citations:
                 self.sources.append(source)
             numbers.append(self.sources.index(source) + 1)
         return "".join(f"[{n}]" for n in numbers)
-
-
-def day(d: date) -> str:
-    """'1 Nov 2026': unambiguous in any country, whatever the locale."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def _local_day(moment: datetime, zone: str | None) -> str:
@@ -198,16 +211,18 @@ def _weekly(insights: DiaryInsights) -> WeeklySeries:
     bars = [weeks[i : i + pooled] for i in range(0, len(weeks), pooled)]
     return WeeklySeries(
         starts=tuple(w.start for w in weeks),
-        cramps_per_week=tuple(w.cramps_per_week for w in weeks),
+        cramps=tuple(w.cramps for w in weeks),
+        partial=tuple(w.partial for w in weeks),
         mean_severity=tuple(w.mean_severity for w in weeks),
         mean_duration_s=tuple(w.mean_duration_s for w in weeks),
         severity_line=_trend_line(weeks, insights.severity_trend, "mean_severity"),
         duration_line=_trend_line(weeks, insights.duration_trend, "mean_duration_s"),
         bar_weeks=pooled,
         bar_starts=tuple(bar[0].start for bar in bars),
-        bar_cramps_per_week=tuple(
-            sum(w.cramps for w in bar) / sum(w.nights for w in bar) * 7 for bar in bars
-        ),
+        bar_cramps=tuple(sum(w.cramps for w in bar) / len(bar) for bar in bars),
+        bar_partial=tuple(any(w.partial for w in bar) for bar in bars),
+        average=insights.cramps_per_week,
+        chart_reason=insights.week_chart_reason,
     )
 
 
@@ -228,11 +243,7 @@ def _cramp_sections(d: DiaryInsights) -> list[Section]:
         ),
         Section(
             "Time of night",
-            (
-                f"{peak} Hours are local clock time where the cramp began."
-                if peak
-                else "No time of night: no cramps were logged.",
-            ),
+            (f"{peak or _no_peak(d)} Hours are local clock time where the cramp began.",),
         ),
         Section(
             "Legs and places",
@@ -248,15 +259,38 @@ def _cramp_sections(d: DiaryInsights) -> list[Section]:
     ]
 
 
+def _no_peak(d: DiaryInsights) -> str:
+    if not d.cramps:
+        return "No time of night: no cramps were logged."
+    return f"No hour stands out yet: none has {MIN_PEAK_CRAMPS} or more cramps."
+
+
+def _group_rate(cramps: int, nights: int, rate: float | None, group: str) -> str:
+    """'0.43 on nights with the routine (14 nights)'; below the minimum the count, '2
+    cramps over 2 nights without the routine (no rate)'; 'no nights with the routine'."""
+    if not nights:
+        return f"no nights {group}"
+    if rate is not None and has_rate(nights):
+        return f"{_rate(rate)} on nights {group} ({count_of(nights, 'night')})"
+    return f"{count_of(cramps, 'cramp')} over {count_of(nights, 'night')} {group} (no rate)"
+
+
 def _adherence_section(d: DiaryInsights) -> Section:
     rr = d.routine_vs_other
+    routine = _group_rate(rr.routine_cramps, rr.routine_nights, rr.routine_rate, "with the routine")
+    other = _group_rate(rr.other_cramps, rr.other_nights, rr.other_rate, "without the routine")
+    if has_rate(rr.routine_nights) and has_rate(rr.other_nights):
+        rates_said = f"Cramps a night: {routine}, {other}."
+    else:
+        rates_said = (
+            f"Cramps logged: {routine}; {other}. No rate is given below the minimum: "
+            f"{rate_needs()}."
+        )
     lines = [
         f"A preventive routine (bedtime stretches, completed) was done on "
         f"{d.adherence.routine_nights} of {count_of(d.nights, 'night')} "
         f"({d.adherence.share:.0%}).",
-        f"Cramps a night: {_rate(rr.routine_rate)} on nights with the routine "
-        f"({count_of(rr.routine_nights, 'night')}), {_rate(rr.other_rate)} on nights without "
-        f"it ({count_of(rr.other_nights, 'night')}).",
+        rates_said,
         _capital(_ratio_words(rr, "with the routine", "without")),
     ]
     if rr.ratio is not None:
@@ -276,6 +310,8 @@ def _short_caveat(caveat: str) -> str:
 def _trial_status(t: TrialResult) -> str:
     if t.status == "not started":
         return f"Not started: its first night is {day(t.plan.start)}."
+    if t.nights_done == 0:
+        return f"Started with the night of {day(t.plan.start)}; no night of it is finished yet."
     if t.interim:
         return f"INTERIM: {t.nights_done} of {t.plan.nights} nights done; the result may change."
     return f"Finished with the night of {day(t.plan.end)}."
@@ -291,7 +327,7 @@ def _trial_section(t: TrialResult, cites: _Citations) -> Section:
         f"{count_of(t.washout_days, 'night')} of each block left out (washout).",
         _trial_status(t),
     ]
-    if t.status != "not started":
+    if t.nights_done > 0:
         lines.append("Effect: " + _ratio_words(t.effect, "in routine blocks", "no-routine blocks"))
         if test.p_value is None:
             lines.append(f"Randomisation test: no p-value. {test.reason or ''}".rstrip())
@@ -312,11 +348,9 @@ def _trial_section(t: TrialResult, cites: _Citations) -> Section:
             )
         if followed:
             lines.append("Plan followed: " + "; ".join(followed) + ".")
-    if t.baseline_rate is not None:
-        lines.append(
-            f"Baseline: {number(t.baseline_rate)} cramps a night over "
-            f"{count_of(t.baseline_nights, 'night')}."
-        )
+    baseline = baseline_reading(t.baseline_rate, t.baseline_cramps, t.baseline_nights)
+    if baseline:
+        lines.append(baseline)
     lines.append("Caveats: " + "; ".join(_short_caveat(c) for c in t.caveats) + ".")
     return Section("Trial of the routine", tuple(lines))
 
@@ -399,8 +433,7 @@ def _facts(
     taken_at: datetime | None,
 ) -> tuple[Fact, ...]:
     cramps = (
-        f"{count_of(d.cramps, 'cramp')} on {count_of(d.nights_with_cramps, 'night')}: "
-        f"{number(d.cramps_per_night)} a night, about {number(d.cramps_per_week)} a week"
+        d.headline
         if d.cramps
         else "There are no diary entries for these nights: no cramps were logged."
     )
@@ -476,7 +509,7 @@ def report_content(
     sections.append(_evidence_section(cites))
     return ReportContent(
         title=TITLE,
-        period=f"Nights {day(first_night)} to {day(last_night)} ({count_of(d.nights, 'night')})",
+        period=period_text(first_night, last_night, d.nights),
         made=_made(made_at),
         made_at=made_at,
         insights=d,

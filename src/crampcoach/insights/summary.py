@@ -24,16 +24,20 @@ from crampcoach.insights.night_counts import (
 )
 from crampcoach.insights.patterns import (
     HourCount,
+    TagCount,
     count_helped,
     count_legs,
     count_places,
+    count_tags,
     local_hours,
     peak_hour,
     time_of_night,
 )
 from crampcoach.insights.rate_ratio import RateRatio, compare_rates
+from crampcoach.insights.rates import rates, week_chart_reason
 from crampcoach.insights.reading import (
     adherence_reading,
+    counts_headline,
     frequency_reading,
     peak_hour_reading,
     rate_ratio_reading,
@@ -57,8 +61,10 @@ class DiaryInsights:
     nights: int  # nights covered, first..last
     cramps: int  # episodes in the range (deleted ones left out)
     nights_with_cramps: int
-    cramps_per_night: float
-    cramps_per_week: float  # cramps_per_night * 7
+    cramps_per_night: float | None  # None below rates.MIN_RATE_NIGHTS nights
+    cramps_per_week: float | None  # cramps_per_night * 7; None as above
+    headline: str  # the counts and, from the minimum on, the rates, in words
+    week_chart_reason: str | None  # why there is no chart of weeks yet; None: there is
     weeks: tuple[WeekRow, ...]  # Monday-to-Sunday weeks, oldest first
     severity_trend: Trend
     duration_trend: Trend
@@ -66,7 +72,8 @@ class DiaryInsights:
     peak_hour: int | None  # the local hour with most cramps; None without cramps
     legs: dict[str, int]  # left, right, both
     places: dict[str, int]  # foot, ankle, calf, thigh
-    helped: dict[str, int]  # routine, stretching, walking, nothing
+    helped: dict[str, int]  # each choice of HELPED: stretching, massage, ... nothing
+    tags: tuple[TagCount, ...]  # the person's own tags with their cramp nights, counts only
     adherence: Adherence
     routine_vs_other: RateRatio  # routine nights against nights without it
     reading: tuple[str, ...]  # plain-language sentences, most important first
@@ -90,7 +97,11 @@ def summarize_diary(
     kept = episodes_in_range(episodes, first_night, last_night)
     offsets = night_offsets((e.night for e in kept), first_night)
     severity = np.fromiter((e.severity for e in kept), dtype=float, count=len(kept))
-    duration = np.fromiter((e.duration_s for e in kept), dtype=float, count=len(kept))
+    duration = np.fromiter(  # NaN: a length not known, left out of the means
+        (np.nan if e.duration_s is None else e.duration_s for e in kept),
+        dtype=float,
+        count=len(kept),
+    )
     weeks = weekly_series(counts, offsets, severity, duration)
     hours = time_of_night(local_hours(kept))
     peak = peak_hour(hours)
@@ -113,14 +124,17 @@ def summarize_diary(
     )
     if peak_text:
         reading.append(peak_text)
+    per_night, per_week = rates(cramps, nights)
     return DiaryInsights(
         first_night=first_night,
         last_night=last_night,
         nights=nights,
         cramps=cramps,
         nights_with_cramps=nights_with_cramps,
-        cramps_per_night=cramps / nights,
-        cramps_per_week=cramps / nights * 7,
+        cramps_per_night=per_night,
+        cramps_per_week=per_week,
+        headline=counts_headline(nights, cramps, nights_with_cramps),
+        week_chart_reason=week_chart_reason(nights),
         weeks=weeks,
         severity_trend=severity_trend,
         duration_trend=duration_trend,
@@ -129,6 +143,7 @@ def summarize_diary(
         legs=count_legs(kept),
         places=count_places(kept),
         helped=count_helped(kept),
+        tags=count_tags(kept),
         adherence=Adherence(
             nights=nights, routine_nights=routine_count, share=routine_count / nights
         ),

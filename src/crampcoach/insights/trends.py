@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 
 from crampcoach.insights.weekly import WeekRow
+from crampcoach.plurals import count_of
 
 MIN_TREND_WEEKS = 8
 
@@ -61,7 +62,7 @@ def weekly_trend(weeks: Sequence[WeekRow], measure: Measure) -> Trend:
             high=None,
             direction=None,
             reason=(
-                f"Not enough data for a trend: {len(points)} weeks with cramps; "
+                f"Not enough data for a trend: {count_of(len(points), 'week')} with cramps; "
                 f"at least {MIN_TREND_WEEKS} are needed."
             ),
         )

@@ -22,6 +22,7 @@ from crampcoach.insights.errors import TrialError
 from crampcoach.insights.night_counts import NightCounts, count_nights
 from crampcoach.insights.randomisation import RandomisationTest, randomisation_test
 from crampcoach.insights.rate_ratio import RateRatio, compare_rates
+from crampcoach.insights.rates import has_rate
 from crampcoach.insights.trial_plan import TrialPlan
 from crampcoach.insights.trial_text import adherence_text, caveats, trial_reading
 
@@ -54,7 +55,8 @@ class TrialResult:
     washout_days: int
     baseline_nights: int
     baseline_cramps: int
-    baseline_rate: float | None  # cramps per night over the finished baseline
+    baseline_rate: float | None  # cramps a night over the finished baseline; None below
+    # rates.MIN_RATE_NIGHTS finished baseline nights (baseline_cramps says the count)
     effect: RateRatio  # routine blocks against no-routine blocks
     test: RandomisationTest
     adherence: TrialAdherence
@@ -96,7 +98,9 @@ def _pair_table(
 
 
 def _status(plan: TrialPlan, today: date) -> Status:
-    if today <= plan.start:
+    """From its first night on (tonight = its start) a trial is running, though no night
+    is finished yet: "not started" only before it."""
+    if today < plan.start:
         return "not started"
     return "finished" if today > plan.end else "running"
 
@@ -153,7 +157,11 @@ def analyse_trial(
         baseline_routine=int((in_arm[0] & counts.routine).sum()),
     )
     baseline_cramps = int(counts.cramps[in_arm[0]].sum())
-    baseline_rate = _share(baseline_cramps, adherence.baseline_nights)
+    baseline_rate = (
+        _share(baseline_cramps, adherence.baseline_nights)
+        if has_rate(adherence.baseline_nights)
+        else None
+    )
     reading = trial_reading(
         plan,
         today,
@@ -167,6 +175,7 @@ def analyse_trial(
         ),
         baseline_rate,
         adherence.baseline_nights,
+        baseline_cramps,
     )
     return TrialResult(
         plan=plan,

@@ -1,4 +1,9 @@
-"""The weekly series: cramps, routine nights, mean severity and duration per calendar week."""
+"""The weekly series: cramps, routine nights, mean severity and duration per calendar week.
+
+Cramps are counted, never scaled: a week the diary covers only in part (the first and
+the last of the range, usually) keeps the cramps of the nights it has and is marked
+`partial`, so a chart can show it as such instead of stretching 2 nights to look like 7.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from crampcoach.insights.night_counts import NightCounts
+from crampcoach.insights.rates import DAYS_A_WEEK
 
 
 @dataclass(frozen=True)
@@ -16,8 +22,8 @@ class WeekRow:
 
     start: date  # the Monday
     nights: int  # nights of this week inside the covered range, 1 to 7
-    cramps: int
-    cramps_per_week: float  # cramps / nights * 7, so partial weeks compare
+    cramps: int  # as counted over those nights
+    partial: bool  # fewer than 7 nights of the week are covered: the count is not a week's
     routine_nights: int
     mean_severity: float | None  # None in a week with no cramps
     mean_duration_s: float | None
@@ -46,14 +52,17 @@ def weekly_series(
     routine = np.bincount(all_weeks, weights=counts.routine, minlength=size).astype(np.int64)
     weeks = week_offsets(episode_nights, counts.first_night)
     severity_sums = np.bincount(weeks, weights=severity, minlength=size)
-    duration_sums = np.bincount(weeks, weights=duration_s, minlength=size)
+    # A cramp whose length was not known (NaN) is left out of the week's mean length
+    known = ~np.isnan(duration_s)
+    duration_sums = np.bincount(weeks[known], weights=duration_s[known], minlength=size)
+    timed = np.bincount(weeks[known], minlength=size)
     monday = counts.first_night - timedelta(days=counts.first_night.weekday())
     return tuple(
         WeekRow(
             start=monday + timedelta(weeks=w),
             nights=int(nights[w]),
             cramps=int(cramps[w]),
-            cramps_per_week=float(cramps[w] / nights[w] * 7),
+            partial=bool(nights[w] < DAYS_A_WEEK),
             routine_nights=int(routine[w]),
             mean_severity=sev,
             mean_duration_s=dur,
@@ -61,7 +70,7 @@ def weekly_series(
         for w, sev, dur in zip(
             range(size),
             _means(severity_sums, cramps),
-            _means(duration_sums, cramps),
+            _means(duration_sums, timed),
             strict=True,
         )
     )

@@ -111,6 +111,9 @@ class ScreeningRules(_Strict):
     schema_version: Literal[1] = Field(default=1, alias="schema")
     version: int = Field(ge=1, description="Raise it whenever a rule changes.")
     notice: str = Field(min_length=10, description="Shown with every screening.")
+    long_cramp: str = Field(
+        min_length=10, description="Shown when a cramp has lasted longer than 10 minutes."
+    )
     levels: dict[Level, LevelText]
     no_flags: LevelText = Field(description="Shown when no answer is a warning sign.")
     offer: OfferThresholds

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from crampcoach.diary.bounds import excerpt
 from crampcoach.diary.models import EpisodeBase
 from crampcoach.diary.validation import describe
+from crampcoach.safety.countries import LocalHelp, local_help
 from crampcoach.safety.errors import ScreeningError
 from crampcoach.safety.loader import load_rules
 from crampcoach.safety.models import Level, Question, ScreeningRules, Source, rank
@@ -109,11 +110,17 @@ def _check(answers: Mapping[str, Answer], rules: ScreeningRules) -> dict[str, st
 
 
 def screen(
-    answers: Mapping[str, Answer], *, rules: ScreeningRules | None = None
+    answers: Mapping[str, Answer],
+    *,
+    rules: ScreeningRules | None = None,
+    where: LocalHelp | None = None,
 ) -> ScreeningResult:
     """Evaluate answers (question id -> True/False, "yes"/"no", an option id, or None for
-    "not answered"). Bad answers raise ScreeningError; nothing is evaluated then."""
+    "not answered"). Bad answers raise ScreeningError; nothing is evaluated then. `where`
+    is the help where the person lives: its numbers go into the advice (the unknown
+    wording, "your local emergency number", when not given)."""
     rules = rules or load_rules()
+    where = where or local_help(None)
     given = _check(answers, rules)
     findings: list[Finding] = []
     for question in rules.questions:
@@ -128,7 +135,7 @@ def screen(
                 answer=answer,
                 level=flag.level,
                 advice=rules.levels[flag.level].label,
-                reason=flag.reason,
+                reason=where.fill(flag.reason),
                 sources=tuple(rules.sources[name] for name in flag.sources),
             )
         )
@@ -139,7 +146,7 @@ def screen(
         rules_version=rules.version,
         level=level,
         advice=words.label,
-        action=words.action,
+        action=where.fill(words.action),
         findings=tuple(findings),
         answers={q.id: given[q.id] for q in rules.questions if q.id in given},
         unanswered=tuple(q.id for q in rules.questions if q.id not in given),
@@ -150,4 +157,5 @@ def should_offer_screening(episode: EpisodeBase, *, rules: ScreeningRules | None
     """Whether a cramp entry should prompt the offer to run the screening: a severe cramp
     (severity at or above the threshold) or a long one (longer than the threshold)."""
     offer = (rules or load_rules()).offer
-    return episode.severity >= offer.min_severity or episode.duration_s > offer.longer_than_s
+    long = episode.duration_s is not None and episode.duration_s > offer.longer_than_s
+    return episode.severity >= offer.min_severity or long

@@ -11,12 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from crampcoach.diary.bounds import MAX_MINUTES
+from crampcoach.diary.duplicates import DUPLICATE_WINDOW, LikelyDuplicate, likely_duplicate
 from crampcoach.diary.models import Episode, EpisodeCreate, EpisodeFilter, EpisodeUpdate, Profile
 from crampcoach.diary.night import night_in_zone
 from crampcoach.diary.paging import PAGE_SIZE, PageKey
 from crampcoach.diary.validation import build
 from crampcoach.diary.when import check_not_future, parse_at
 from crampcoach.errors import DiaryError
+from crampcoach.safety import should_offer_screening
 from crampcoach.services.storage import system_zone, utc_now
 from crampcoach.store import Store
 from crampcoach.store import episodes as episode_repo
@@ -44,15 +46,17 @@ def set_profile(
     store: Store,
     *,
     timezone: str | None = None,
+    country: str | None = None,
     bedtime: str | None = None,
     medicines: Sequence[str] | None = None,
     conditions: Sequence[str] | None = None,
 ) -> Profile:
-    """Change the given profile fields; the rest keep their values."""
+    """Change the given profile fields; the rest keep their values (a country of "" goes
+    back to the one the time zone is in)."""
     current = get_profile(store)
     fields: dict[str, Any] = current.model_dump() if current else {"timezone": system_zone()}
     changes = {"timezone": timezone, "bedtime": bedtime, "medicines": medicines}
-    changes["conditions"] = conditions
+    changes.update(conditions=conditions, country=country)
     fields.update(
         {
             k: (list(v) if isinstance(v, list | tuple) else v)
@@ -60,14 +64,18 @@ def set_profile(
             if v is not None
         }
     )
-    if fields.get("bedtime") == "":
-        fields["bedtime"] = None
+    for blank_is_none in ("bedtime", "country"):
+        if fields.get(blank_is_none) == "":
+            fields[blank_is_none] = None
     profile = build(Profile, fields)
     with store.write() as session:
         return profile_repo.set_profile(session=session, profile=profile, now=utc_now())
 
 
-def _minutes_to_seconds(minutes: float) -> int:
+def _minutes_to_seconds(minutes: float | None) -> int | None:
+    """Minutes as seconds; None when not known (left out of the length statistics)."""
+    if minutes is None:
+        return None
     if isinstance(minutes, bool) or not isinstance(minutes, int | float):
         raise DiaryError(f"give the minutes it lasted, from 0 to {MAX_MINUTES}", field="minutes")
     if not 0 <= minutes <= MAX_MINUTES:  # also NaN
@@ -78,13 +86,34 @@ def _minutes_to_seconds(minutes: float) -> int:
     return round(minutes * 60)
 
 
-def log_cramp(
+@dataclass(frozen=True)
+class Logged:
+    """A cramp as stored, and whether this call stored it (False: a copy sent before
+    under the same client key was stored then; nothing was added now)."""
+
+    episode: Episode
+    new: bool
+
+    @property
+    def offer_screening(self) -> bool:
+        """Offer the red-flag questions now: a new cramp that was severe or long (the one
+        rule, `safety.should_offer_screening`, for every front end)."""
+        return self.new and should_offer_screening(self.episode)
+
+
+def log_cramp(store: Store, **fields: Any) -> Episode:
+    """Validate everything, then save one cramp; returns it once it is on disk. Takes the
+    keyword arguments of `log_cramp_once`, `client_key` among them."""
+    return log_cramp_once(store, **fields).episode
+
+
+def log_cramp_once(
     store: Store,
     *,
     leg: str,
     place: str,
     severity: int,
-    minutes: float,
+    minutes: float | None = None,
     at: str | None = None,
     woke: bool = True,
     helped: Sequence[str] = (),
@@ -93,8 +122,15 @@ def log_cramp(
     notes: str = "",
     zone: str | None = None,
     now: datetime | None = None,
-) -> Episode:
-    """Validate everything, then save one cramp; returns it once it is on disk."""
+    client_key: str | None = None,
+    allow_duplicate: bool = False,
+) -> Logged:
+    """Validate everything, then save one cramp, once: `client_key` is the idempotency
+    key a page made for this entry (the web layer checks it: 16 to 64 letters, digits,
+    '-' or '_'); when an entry was stored under it before, that entry comes back (with
+    `new` False) and nothing is added. A copy sent again (a phone that was offline, two
+    tabs) therefore never doubles an entry. A cramp of the same leg within ten minutes of
+    one already logged raises LikelyDuplicate unless `allow_duplicate`."""
     now = now or utc_now()
     zone = zone or user_zone(store)
     started_at = parse_at(at, now=now, zone=zone)
@@ -116,7 +152,23 @@ def log_cramp(
         },
     )
     with store.write() as session:
-        return episode_repo.create_episode(session=session, data=data, now=now)
+        if client_key is not None:
+            earlier = episode_repo.episode_by_client_key(session=session, client_key=client_key)
+            if earlier is not None:  # this very entry, sent again
+                return Logged(earlier, False)
+        if not allow_duplicate:
+            near = episode_repo.episodes_between(
+                session=session,
+                start=started_at - DUPLICATE_WINDOW,
+                end=started_at + DUPLICATE_WINDOW,
+            )
+            same = likely_duplicate(leg=data.leg, started_at=data.started_at, entries=near)
+            if same is not None:
+                raise LikelyDuplicate(same, data.started_at)
+        episode, new = episode_repo.insert_episode(
+            session=session, data=data, now=now, client_key=client_key
+        )
+    return Logged(episode, new)
 
 
 def list_episodes(store: Store, where: EpisodeFilter | None = None) -> list[Episode]:

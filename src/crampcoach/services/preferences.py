@@ -16,7 +16,8 @@ from crampcoach.settings import Settings
 from crampcoach.store import Store
 from crampcoach.store import profile as profile_repo
 
-PROFILE_FIELDS = ("timezone", "bedtime", "medicines", "conditions")
+PROFILE_FIELDS = ("timezone", "country", "bedtime", "medicines", "conditions")
+NULLABLE = ("bedtime", "country")  # None clears these (the country then follows the zone)
 PREFERENCE_FIELDS = ("default_leg", "tempo_s", "voice")
 
 
@@ -74,11 +75,12 @@ def update_settings(
         current = profile_repo.get_profile(session=session)
         profile_fields = current.model_dump() if current else {"timezone": system_zone()}
         for field in PROFILE_FIELDS:
-            if field in changes and (changes[field] is not None or field == "bedtime"):
+            if field in changes and (changes[field] is not None or field in NULLABLE):
                 value = changes[field]
                 profile_fields[field] = list(value) if isinstance(value, list | tuple) else value
-        if profile_fields.get("bedtime") == "":
-            profile_fields["bedtime"] = None
+        for field in NULLABLE:
+            if profile_fields.get(field) == "":
+                profile_fields[field] = None
         preference_fields = profile_repo.get_preferences(session=session).model_dump()
         preference_fields.update({k: changes[k] for k in PREFERENCE_FIELDS if k in changes})
         profile, preferences = build_each(

@@ -1,15 +1,25 @@
-"""Use cases of the personal trial: start it, see tonight's assignment, its result, stop it."""
+"""Use cases of the personal trial: see how long it would run, start it, see tonight's
+assignment, its result, see what stopping loses, stop it.
+
+"Tonight" is the diary's night everywhere (`diary.night.night_in_zone`): before noon it
+is still the night that began the previous evening. A trial started at 06:00 on the 5th
+begins with the night of the 4th (a baseline night: nothing is asked but to log), and
+it is running from then on: the trial page, Today and the CLI say "night 1".
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from crampcoach.diary.bounds import year_problem
-from crampcoach.diary.night import night_in_zone
+from crampcoach.diary.night import NIGHT_ENDS_AT_HOUR, night_in_zone
 from crampcoach.insights import Arm, TrialError, TrialResult, analyse_trial, plan_trial
 from crampcoach.insights.trial_analysis import DEFAULT_WASHOUT
+from crampcoach.insights.trial_plan import TrialPlan
+from crampcoach.insights.trial_text import length_text, stop_loss, tonight_text
 from crampcoach.services.diary import user_zone
 from crampcoach.services.insights import diary_data
 from crampcoach.services.storage import utc_now
@@ -36,14 +46,64 @@ class TrialOverview:
     trial: StoredTrial | None
     result: TrialResult | None
     tonight: date
+    before_noon: bool = False  # local time is before noon: tonight began yesterday evening
 
     @property
     def running(self) -> bool:
         return self.trial is not None and _running(self.trial, self.tonight)
 
+    @property
+    def tonight_text(self) -> str | None:
+        """'Tonight, the night of Thu 4 Jun 2026, is night 1 of 98: a baseline night
+        (...).' while the trial runs; None otherwise."""
+        if self.trial is None or not self.running:
+            return None
+        return tonight_text(self.trial.plan, self.tonight)
+
+
+@dataclass(frozen=True)
+class TrialPreview:
+    """How long a trial would run if started now, before it is started."""
+
+    plan: TrialPlan  # seed 0: the order of blocks is drawn at the start; the dates are not
+    before_noon: bool  # tonight is the night that began yesterday evening
+
+    @property
+    def text(self) -> str:
+        return length_text(self.plan)
+
+
+@dataclass(frozen=True)
+class StopPreview:
+    """The running trial and what stopping it now would lose, in plain words."""
+
+    trial: StoredTrial
+    tonight: date
+    lines: tuple[str, ...]
+
 
 def _tonight(store: Store, now: datetime) -> date:
     return night_in_zone(now, user_zone(store))
+
+
+def _before_noon(store: Store, now: datetime) -> bool:
+    return now.astimezone(ZoneInfo(user_zone(store))).hour < NIGHT_ENDS_AT_HOUR
+
+
+def preview_trial(
+    store: Store,
+    *,
+    start: date | None = None,
+    baseline_days: int = 14,
+    block_days: int = 14,
+    pairs: int = 3,
+    now: datetime | None = None,
+) -> TrialPreview:
+    """The plan a trial started now (or on `start`) would follow: its length and its
+    last night. TrialError for values outside the design, as `start_trial` gives."""
+    now = now or utc_now()
+    plan = plan_trial(start or _tonight(store, now), 0, baseline_days, block_days, pairs)
+    return TrialPreview(plan, start is None and _before_noon(store, now))
 
 
 def _running(trial: StoredTrial, tonight: date) -> bool:
@@ -104,8 +164,9 @@ def trial_overview(store: Store, *, now: datetime | None = None) -> TrialOvervie
     now = now or utc_now()
     trial = latest_trial(store)
     tonight = _tonight(store, now)
+    before_noon = _before_noon(store, now)
     if trial is None:
-        return TrialOverview(None, None, tonight)
+        return TrialOverview(None, None, tonight, before_noon)
     plan = trial.plan
     today = tonight
     if trial.stopped_at is not None:
@@ -114,7 +175,7 @@ def trial_overview(store: Store, *, now: datetime | None = None) -> TrialOvervie
     result = analyse_trial(
         plan, data.episodes, data.routine_nights, today=today, washout_days=trial.washout_days
     )
-    return TrialOverview(trial, result, tonight)
+    return TrialOverview(trial, result, tonight, before_noon)
 
 
 def trial_result(store: Store, *, now: datetime | None = None) -> TrialResult | None:
@@ -122,7 +183,18 @@ def trial_result(store: Store, *, now: datetime | None = None) -> TrialResult | 
     return trial_overview(store, now=now).result
 
 
+def stop_preview(store: Store, *, now: datetime | None = None) -> StopPreview:
+    """What stopping the running trial now would lose; TrialError when none runs."""
+    overview = trial_overview(store, now=now)
+    if overview.trial is None or overview.result is None or not overview.running:
+        raise TrialError("no trial is running")
+    plan = overview.trial.plan
+    lines = stop_loss(plan, overview.tonight, overview.result.test.pairs)
+    return StopPreview(overview.trial, overview.tonight, lines)
+
+
 def stop_trial(store: Store, *, now: datetime | None = None) -> StoredTrial:
+    """Stop the running trial (callers ask first: see `stop_preview`)."""
     now = now or utc_now()
     with store.write() as session:
         trial = trial_repo.latest_trial(session=session)

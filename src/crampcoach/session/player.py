@@ -288,7 +288,6 @@ class SessionPlayer:
             tempo_s=self.timeline.tempo_s,
             started_at=started_at,
             ended_at=ended_at,
-            completed=self._finished and not self._stopped,
             steps=tuple(steps),
         )
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from crampcoach.session.work_done import PREVENTIVE, WORK_UNITS, WorkDone, verdict, work_done
+
 StepStatus = Literal["done", "partial", "skipped", "not reached"]
 
 
@@ -53,12 +55,37 @@ class SessionRecord:
     tempo_s: float
     started_at: datetime
     ended_at: datetime
-    completed: bool  # every step reached its end (skips aside)
     steps: tuple[StepRecord, ...] = field(default_factory=tuple)
 
     @property
     def exercise_steps(self) -> tuple[StepRecord, ...]:
         return tuple(step for step in self.steps if step.kind != "rest")
+
+    @property
+    def work(self) -> WorkDone:
+        return work_done(self.steps)
+
+    @property
+    def completed(self) -> bool:
+        """The routine was done: its work reached the share the one rule asks for
+        (session/work_done.py), not merely its last step."""
+        return self.work.reached
+
+    @property
+    def skipped(self) -> list[str]:
+        """The exercise steps skipped or never reached, as "Toe writing (right leg)"."""
+        return [
+            f"{step.label}{f' ({step.leg} leg)' if step.leg else ''}"
+            for step in self.exercise_steps
+            if step.status in ("skipped", "not reached") and step.unit in WORK_UNITS
+        ]
+
+    @property
+    def verdict(self) -> str:
+        minutes = (self.ended_at - self.started_at).total_seconds() / 60
+        return verdict(
+            self.work, skipped=self.skipped, minutes=minutes, preventive=self.mode in PREVENTIVE
+        )
 
     def totals(self) -> dict[str, tuple[float, float]]:
         """Planned and done per unit over the exercise steps, e.g. {"reps": (20.0, 12.0)}."""

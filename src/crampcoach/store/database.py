@@ -44,16 +44,19 @@ class Store:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, diary: bool = True) -> Iterator[Session]:
         """One transaction; committed (and on disk) when the block ends without error. It
-        raises the diary's version, the one rule that tells caches the diary changed."""
+        raises the diary's version, the one rule that tells caches the diary changed;
+        `diary=False` for a write nothing derived from the diary depends on (a paired
+        device seen), so those caches stay."""
         with (
             self._write_lock,
             Session(self._writer, expire_on_commit=False) as session,
             session.begin(),
         ):
             yield session
-            session.execute(_BUMP)
+            if diary:
+                session.execute(_BUMP)
 
     def version(self) -> int:
         """The diary's version: it changes with every write, from any process."""

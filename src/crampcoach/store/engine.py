@@ -12,15 +12,58 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
+
+from crampcoach.diary.bounds import excerpt
+from crampcoach.errors import UserError
 
 BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "crampcoach_write"
+SUPPORTED = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+DRIVER_HINTS = {"postgresql": "pip install 'crampcoach[postgres]' (the psycopg driver)"}
+
+
+class DatabaseUrlError(UserError):
+    """A database URL crampcoach cannot use: one line naming what to do."""
+
+
+def _parsed(url: str) -> URL:
+    """The URL, or DatabaseUrlError for one that is not a URL or not a database we run on."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUrlError(
+            f"database URL: not a database URL (got {excerpt(url)}); use e.g. "
+            "postgresql+psycopg://user@host/db, or leave it unset for SQLite"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED:
+        raise DatabaseUrlError(
+            f"database URL: crampcoach runs on {' and '.join(SUPPORTED.values())}, "
+            f"not {excerpt(backend)}"
+        )
+    return parsed
+
+
+def _engine(url: str, **options: Any) -> Engine:
+    """create_engine, with a missing database driver as one line naming the extra."""
+    try:
+        return create_engine(url, **options)
+    except ModuleNotFoundError as exc:
+        parsed = make_url(url)
+        backend = parsed.get_backend_name()
+        hint = DRIVER_HINTS.get(backend, "install its Python driver")
+        if backend == "postgresql" and parsed.get_driver_name() != "psycopg":
+            hint = "use postgresql+psycopg://... with " + hint
+        raise DatabaseUrlError(
+            f"database URL: the {SUPPORTED[backend]} driver {exc.name!r} is not installed; {hint}"
+        ) from None
 
 
 def sqlite_path(url: str) -> Path | None:
     """The file of an SQLite URL; None for other databases and in-memory SQLite."""
-    parsed = make_url(url)
+    parsed = _parsed(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
@@ -48,11 +91,11 @@ def create_db_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = _engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _tune_sqlite(engine)
         return engine
-    if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url)
+    if _parsed(url).get_backend_name() == "sqlite":
+        engine = _engine(url)
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return _engine(url, pool_pre_ping=True)

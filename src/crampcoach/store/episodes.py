@@ -48,18 +48,44 @@ def to_episode(row: Any) -> Episode:
     )
 
 
-def create_episode(*, session: Session, data: EpisodeCreate, now: datetime) -> Episode:
-    row = EpisodeRow(
-        id=data.id or str(uuid.uuid4()),
-        night=night_in_zone(data.started_at, data.zone),
-        created_at=now,
-        updated_at=now,
-        deleted_at=None,
+def create_episode(
+    *, session: Session, data: EpisodeCreate, now: datetime, client_key: str | None = None
+) -> Episode:
+    """Store a new entry (see `insert_episode` for `client_key`)."""
+    return insert_episode(session=session, data=data, now=now, client_key=client_key)[0]
+
+
+def insert_episode(
+    *, session: Session, data: EpisodeCreate, now: datetime, client_key: str | None = None
+) -> tuple[Episode, bool]:
+    """The entry as stored, and whether this call stored it. With a `client_key` (the
+    idempotency key the page made for it), an entry already stored under that key is
+    returned instead and nothing is added (False), also when the two copies arrive at the
+    same moment: the insert skips a key that is taken, waiting for a writer storing it."""
+    fields = {
+        "id": data.id or str(uuid.uuid4()),
+        "night": night_in_zone(data.started_at, data.zone),
+        "created_at": now,
+        "updated_at": now,
+        "deleted_at": None,
         **data.model_dump(exclude={"id"}),
-    )
-    session.add(row)
-    session.flush()
-    return to_episode(row)
+    }
+    if client_key is None:
+        row = EpisodeRow(**fields)
+        session.add(row)
+        session.flush()
+        return to_episode(row), True
+    row_with_key = {**fields, "client_key": client_key}
+    new = bool(insert_new(session=session, rows=[row_with_key], key=EpisodeRow.id))
+    stored = episode_by_client_key(session=session, client_key=client_key)
+    assert stored is not None  # inserted now, or by the copy that came first
+    return stored, new
+
+
+def episode_by_client_key(*, session: Session, client_key: str) -> Episode | None:
+    """The entry stored under this idempotency key (deleted or not), if any."""
+    row = session.execute(select(_COLUMNS).where(EpisodeRow.client_key == client_key)).first()
+    return to_episode(row) if row is not None else None
 
 
 def add_episodes(*, session: Session, episodes: Sequence[Episode]) -> set[str]:
@@ -201,3 +227,13 @@ def tally_episodes(*, session: Session, where: EpisodeFilter) -> tuple[int, int,
     )
     entries, nights, worst = session.execute(query).one()
     return int(entries), int(nights), worst
+
+
+def episodes_between(*, session: Session, start: datetime, end: datetime) -> list[Episode]:
+    """Live entries that began between `start` and `end` (both included)."""
+    query = select(_COLUMNS).where(
+        EpisodeRow.deleted_at.is_(None),
+        EpisodeRow.started_at >= start,
+        EpisodeRow.started_at <= end,
+    )
+    return [to_episode(row) for row in session.execute(query.order_by(EpisodeRow.started_at))]

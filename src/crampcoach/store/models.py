@@ -39,13 +39,14 @@ class EpisodeRow(Base):
         Index("ix_episodes_night", "night"),
         Index("ix_episodes_started_at", "started_at"),
         Index("ix_episodes_deleted_at", "deleted_at"),
+        Index("ux_episodes_client_key", "client_key", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     zone: Mapped[str] = mapped_column(String(64))
     night: Mapped[date] = mapped_column(Date)
-    duration_s: Mapped[int] = mapped_column(Integer)
+    duration_s: Mapped[int | None] = mapped_column(Integer)  # None: not known (0008)
     leg: Mapped[str] = mapped_column(String(8))
     place: Mapped[str] = mapped_column(String(8))
     severity: Mapped[int] = mapped_column(Integer)
@@ -57,11 +58,17 @@ class EpisodeRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the idempotency key the page made for this entry (migration 0007): a copy sent again
+    # (after the phone was offline) finds it and adds nothing
+    client_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class RoutineSessionRow(Base):
     __tablename__ = "routine_sessions"
-    __table_args__ = (Index("ix_routine_sessions_started_at", "started_at"),)
+    __table_args__ = (
+        Index("ix_routine_sessions_started_at", "started_at"),
+        Index("ux_routine_sessions_client_key", "client_key", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     routine_name: Mapped[str] = mapped_column(String(100))
@@ -75,6 +82,7 @@ class RoutineSessionRow(Base):
     zone: Mapped[str] = mapped_column(String(64))
     night: Mapped[date] = mapped_column(Date)
     completed: Mapped[bool]
+    client_key: Mapped[str | None] = mapped_column(String(64))  # as episodes' (0007)
     steps: Mapped[list[RoutineStepRow]] = relationship(
         back_populates="session",
         order_by="RoutineStepRow.position",
@@ -111,6 +119,7 @@ class ProfileRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     timezone: Mapped[str] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(2))  # migration 0008
     bedtime: Mapped[str | None] = mapped_column(String(5))
     medicines: Mapped[list[str]] = mapped_column(JSON)
     conditions: Mapped[list[str]] = mapped_column(JSON)
@@ -162,3 +171,18 @@ class DiaryVersionRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+class DeviceRow(Base):
+    """A phone or browser paired by QR code (migration 0006): its login is a random token
+    kept in its cookie; only the token's SHA-256 is stored."""
+
+    __tablename__ = "devices"
+    __table_args__ = (Index("ux_devices_token_hash", "token_hash", unique=True),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

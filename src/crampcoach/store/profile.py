@@ -21,6 +21,7 @@ def get_profile(*, session: Session) -> Profile | None:
         return None
     return Profile.model_construct(
         timezone=row.timezone,
+        country=row.country,
         bedtime=row.bedtime,
         medicines=list(row.medicines),
         conditions=list(row.conditions),
@@ -33,6 +34,7 @@ def set_profile(*, session: Session, profile: Profile, now: datetime) -> Profile
         row = ProfileRow(id=PROFILE_ID)
         session.add(row)
     row.timezone = profile.timezone
+    row.country = profile.country
     row.bedtime = profile.bedtime
     row.medicines = list(profile.medicines)
     row.conditions = list(profile.conditions)
@@ -47,6 +49,7 @@ def add_profile_if_missing(*, session: Session, profile: Profile, now: datetime)
     row = {
         "id": PROFILE_ID,
         "timezone": profile.timezone,
+        "country": profile.country,
         "bedtime": profile.bedtime,
         "medicines": list(profile.medicines),
         "conditions": list(profile.conditions),

@@ -64,6 +64,7 @@ class TerminalCoach:
         live: bool = True,
         auto_confirm: bool = False,
         notice: str | None = None,
+        long_cramp: str = "",
         cue_log: Path | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -74,6 +75,7 @@ class TerminalCoach:
         self.speed = speed
         self.live = live
         self.notice = notice
+        self.long_cramp = long_cramp  # what to do when a cramp lasts over 10 minutes
         self._monotonic = monotonic
         self.player = SessionPlayer(
             timeline, clock=lambda: monotonic() * speed, auto_confirm=auto_confirm
@@ -124,6 +126,7 @@ class TerminalCoach:
             last_cue=self._last_cue,
             notice=self.notice,
             speed=self.speed,
+            long_cramp=self.long_cramp,
         )
 
     # -- keys ---------------------------------------------------------------------------

@@ -13,10 +13,6 @@ from crampcoach.session import PlayerState, SessionRecord, Step, Timeline
 from crampcoach.terminal.bigtext import big
 
 LONG_CRAMP_S = 600  # NHS: see a doctor if a cramp lasts longer than 10 minutes
-LONG_CRAMP_NOTE = (
-    "It has lasted more than 10 minutes. If it does not ease, get medical advice now "
-    "(NHS: call 111 or your doctor)."
-)
 WAITING_PROMPT = "Press Enter or n when you are ready to go on."
 KEYS_HELP = "space pause/resume · n next · b back · q quit"
 
@@ -62,6 +58,7 @@ def render(
     last_cue: str,
     notice: str | None = None,
     speed: float = 1.0,
+    long_cramp: str = "",
 ) -> RenderableType:
     step = state.step
     header = f"crampcoach · {timeline.routine_title} · {timeline.leg} leg"
@@ -79,8 +76,12 @@ def render(
         Text(""),
         Text(last_cue, style="bold", justify="center"),
     ]
-    if step.kind == "confirm" and state.active_s - state.step_entered_s >= LONG_CRAMP_S:
-        parts.append(Text(LONG_CRAMP_NOTE, style="bold red", justify="center"))
+    if (
+        long_cramp
+        and step.kind == "confirm"
+        and state.active_s - state.step_entered_s >= LONG_CRAMP_S
+    ):
+        parts.append(Text(long_cramp, style="bold red", justify="center"))
     if state.waiting:
         parts.append(
             Text(
@@ -132,13 +133,5 @@ def summary(record: SessionRecord) -> RenderableType:
             _amount(step.done, step.unit),
             Text(step.status, style=styles[step.status]),
         )
-    minutes = (record.ended_at - record.started_at).total_seconds() / 60
-    if record.completed:
-        verdict = f"Routine complete in {minutes:.1f} min. Well done."
-    else:
-        finished = sum(1 for s in record.exercise_steps if s.status == "done")
-        verdict = (
-            f"Session ended early after {minutes:.1f} min: "
-            f"{finished} of {len(record.exercise_steps)} steps done."
-        )
-    return Group(table, Text(verdict, style="bold"))
+    style = "bold green" if record.completed else "bold yellow"
+    return Group(table, Text(record.verdict, style=style))

@@ -16,9 +16,8 @@ from crampcoach.errors import RoutineError
 from crampcoach.protocol.models import Routine
 from crampcoach.services.live_figures import FigureBook
 from crampcoach.services.routines import builtin_routine
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import Store, store_for
 from crampcoach.settings import Settings
-from crampcoach.store import Store
 from crampcoach.web.security import Gate, needs_csrf_token
 
 
@@ -56,7 +55,7 @@ async def verify_csrf(connection: HTTPConnection) -> None:
         raise HTTPException(status_code=403, detail="cross-site request refused")
     if not needs_csrf_token(request.method, request.headers.get("content-type", "")):
         return
-    expected = request.state.session.get("csrf")
+    expected = request.state.visit.get("csrf")
     sent = request.headers.get("x-csrf-token")
     if sent is None and "form" in request.headers.get("content-type", ""):
         form = await request.form()

@@ -13,7 +13,7 @@ from crampcoach.diary.text import unstorable
 from crampcoach.diary.when import local_datetime
 from crampcoach.errors import DiaryError, NotFoundError
 from crampcoach.services import diary
-from crampcoach.store import Store
+from crampcoach.services.storage import Store
 from crampcoach.web.schemas import EpisodePublic
 
 MAX_ID_LENGTH = 36
@@ -22,7 +22,7 @@ _RENAMED = {"at": "started_at"}  # the service's `at` is the API's `started_at`
 
 def public(episode: Episode) -> EpisodePublic:
     data = episode.model_dump()
-    data["minutes"] = round(episode.duration_s / 60, 2)
+    data["minutes"] = None if episode.duration_s is None else round(episode.duration_s / 60, 2)
     return EpisodePublic.model_validate(data)
 
 

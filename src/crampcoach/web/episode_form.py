@@ -35,6 +35,7 @@ class EpisodeForm:
     values: dict[str, Any]
     errors: dict[str, str] = field(default_factory=dict)
     general: str | None = None
+    duplicate: str | None = None  # it looks like a cramp already logged: ask first
 
     def fail(self, exc: UserError) -> None:
         name, message = field_error(exc, SERVICE_FIELDS)
@@ -55,14 +56,14 @@ def new_form(*, now_local: datetime, leg: str) -> EpisodeForm:
 
 
 def episode_form(episode: Episode) -> EpisodeForm:
-    minutes = episode.duration_s / 60
+    minutes = None if episode.duration_s is None else episode.duration_s / 60
     return EpisodeForm(
         {
             "at": episode.started_at.strftime(LOCAL_MINUTE),
             "leg": episode.leg,
             "place": episode.place,
             "severity": str(episode.severity),
-            "minutes": f"{minutes:g}",
+            "minutes": "" if minutes is None else f"{minutes:g}",
             "helped": list(episode.helped),
             "woke": episode.woke,
             "tags": ", ".join(episode.tags),
@@ -98,7 +99,7 @@ def parse_form(form: EpisodeForm) -> dict[str, Any]:
         "leg": v["leg"],
         "place": v["place"],
         "severity": _whole(v["severity"]),
-        "minutes": parse_number(v["minutes"]),
+        "minutes": parse_number(v["minutes"]) if v["minutes"] else None,
         "helped": v["helped"],
         "woke": v["woke"],
         "tags": [t.strip() for t in v["tags"].split(",") if t.strip()],

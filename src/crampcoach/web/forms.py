@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from crampcoach.diary.text import sentence
 from crampcoach.errors import DiaryError, UserError
 
 
@@ -40,12 +41,6 @@ def whole_number(text: str, *, most: int) -> int | None:
         return None
     number = int(text)
     return number if number <= most else None
-
-
-def sentence(text: str) -> str:
-    """A message as a sentence for a person: trimmed, first letter capital."""
-    text = text.strip()
-    return text[:1].upper() + text[1:] if text else "This value is not valid."
 
 
 async def form_data(request: Request) -> FormData:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from crampcoach.diary.models import Episode
 from crampcoach.diary.text import minutes_text
+from crampcoach.plurals import count_of
 from crampcoach.services.diary import Night
 
 
@@ -62,7 +63,7 @@ def night_rows(nights: list[Night]) -> list[NightRows]:
     return [
         NightRows(
             title=f"Night of {n.night.strftime('%a %d %b %Y')}",
-            count=f"{len(n.episodes)} {'cramp' if len(n.episodes) == 1 else 'cramps'}",
+            count=count_of(len(n.episodes), "cramp"),
             rows=[episode_row(e) for e in n.episodes],
         )
         for n in nights

@@ -18,6 +18,7 @@ from pydantic import (
 from crampcoach.diary.bounds import MAX_MINUTES, year_problem
 from crampcoach.diary.models import (
     Bedtime,
+    Country,
     DurationS,
     HelpedList,
     Leg,
@@ -122,7 +123,10 @@ class SessionPublic(BaseModel):
     leg: str
     started_at: datetime
     ended_at: datetime
-    completed: bool
+    completed: bool = Field(
+        description="The routine was done: at least 80% of the planned work (one rule)."
+    )
+    verdict: str = Field(description="One sentence: done, or what was missing.")
     steps: list[StepRecord]
 
 
@@ -163,7 +167,8 @@ class _EpisodeFields(BaseModel):
 
 class EpisodeIn(_EpisodeFields):
     """A cramp to log. `started_at` omitted means now; a time without an offset is read
-    in `zone` (default: the profile's zone). Give `minutes` or `duration_s`."""
+    in `zone` (default: the profile's zone). Give `minutes` or `duration_s`, or neither
+    when the length is not known."""
 
     started_at: datetime | None = None
     zone: Zone | None = ZoneField
@@ -177,12 +182,11 @@ class EpisodeIn(_EpisodeFields):
     tags: Tags = Field(default_factory=list)
     pain_after: Severity | None = None
     notes: Notes = ""
-
-    @model_validator(mode="after")
-    def _has_duration(self) -> EpisodeIn:
-        if self.minutes is None and self.duration_s is None:
-            raise ValueError("minutes: give minutes or duration_s")
-        return self
+    allow_duplicate: StrictBool = Field(
+        default=False,
+        description="Save it even when a cramp of the same leg is logged within 10 minutes "
+        "(else 409: it looks like the same cramp logged twice).",
+    )
 
 
 class EpisodePatch(_EpisodeFields):
@@ -207,8 +211,8 @@ class EpisodePublic(BaseModel):
     night: date
     started_at: datetime
     zone: str
-    duration_s: int
-    minutes: float
+    duration_s: int | None = Field(description="Seconds; null when not known.")
+    minutes: float | None
     leg: str
     place: str
     severity: int
@@ -233,6 +237,7 @@ class PreferencesPublic(BaseModel):
 class ProfilePublic(BaseModel):
     saved: bool = Field(description="False until a profile has been saved.")
     timezone: str
+    country: str | None = Field(description="ISO 3166 code; null: from the time zone.")
     bedtime: str | None
     medicines: list[str]
     conditions: list[str]
@@ -249,6 +254,9 @@ class ProfileUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     timezone: Zone | None = ZoneField
+    country: Country | None = Field(
+        default=None, description="ISO 3166 code, e.g. NL; null: from the time zone."
+    )
     bedtime: Bedtime | None = Field(default=None, description="HH:MM, 24-hour.")
     medicines: Lines | None = None
     conditions: Lines | None = None

@@ -1,6 +1,8 @@
 """One router per resource; app.py includes them in this order."""
 
 from crampcoach.web.routes import (
+    api_demonstration,
+    api_docs,
     api_episodes,
     api_profile,
     api_routines,
@@ -9,6 +11,8 @@ from crampcoach.web.routes import (
     diary,
     insights,
     live,
+    pair,
+    phone,
     player,
     screening,
     settings,
@@ -18,6 +22,8 @@ from crampcoach.web.routes import (
 
 ROUTERS = [
     auth.router,
+    pair.router,
+    phone.router,
     today.router,
     player.router,
     diary.router,
@@ -25,7 +31,9 @@ ROUTERS = [
     trial.router,
     screening.router,
     settings.router,
+    api_docs.router,
     api_routines.router,
+    api_demonstration.router,
     api_sessions.router,
     api_episodes.router,
     api_profile.router,

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
+from crampcoach.diary.duplicates import LikelyDuplicate
 from crampcoach.diary.models import EpisodeFilter
 from crampcoach.diary.paging import MAX_PAGE_SIZE, parse_page_key
 from crampcoach.diary.validation import build
@@ -14,6 +15,7 @@ from crampcoach.errors import DiaryError
 from crampcoach.services import diary
 from crampcoach.web.deps import StoreDep
 from crampcoach.web.episode_api import at_text, find, public, unprocessable
+from crampcoach.web.idempotency import REPEATED, IdempotencyKeyDep
 from crampcoach.web.schemas import EpisodeIn, EpisodePatch, EpisodePublic, Leg
 
 router = APIRouter(prefix="/api/episodes", tags=["episodes"])
@@ -69,13 +71,32 @@ def list_episodes(
     return [public(e) for e in reversed(episodes)]
 
 
-@router.post("", response_model=EpisodePublic, status_code=201)
-def log_episode(store: StoreDep, data: EpisodeIn) -> EpisodePublic:
-    """Log a cramp; it is on disk when the answer comes."""
+LIKELY_DUPLICATE = {
+    409: {
+        "description": "A cramp of the same leg is logged within 10 minutes: send it "
+        "again with allow_duplicate true if it is another cramp."
+    }
+}
+
+
+@router.post(
+    "",
+    response_model=EpisodePublic,
+    status_code=201,
+    responses={**REPEATED, **LIKELY_DUPLICATE},
+)
+def log_episode(
+    store: StoreDep, data: EpisodeIn, response: Response, key: IdempotencyKeyDep
+) -> EpisodePublic:
+    """Log a cramp; it is on disk when the answer comes. With an `Idempotency-Key`, a
+    repeat (also one arriving at the same moment) gets the entry stored the first time,
+    with 200, and nothing is added."""
     zone = data.zone or diary.user_zone(store)
-    minutes = data.minutes if data.minutes is not None else (data.duration_s or 0) / 60
+    minutes = data.minutes
+    if minutes is None and data.duration_s is not None:
+        minutes = data.duration_s / 60
     try:
-        episode = diary.log_cramp(
+        logged = diary.log_cramp_once(
             store,
             at=at_text(data.started_at, zone),
             zone=zone,
@@ -88,10 +109,16 @@ def log_episode(store: StoreDep, data: EpisodeIn) -> EpisodePublic:
             tags=data.tags,
             pain_after=data.pain_after,
             notes=data.notes,
+            client_key=key,
+            allow_duplicate=data.allow_duplicate,
         )
+    except LikelyDuplicate as exc:
+        raise HTTPException(status_code=409, detail=f"started_at: {exc.reason}") from None
     except DiaryError as exc:
         unprocessable(exc)
-    return public(episode)
+    if not logged.new:
+        response.status_code = 200
+    return public(logged.episode)
 
 
 @router.post("/undo", response_model=EpisodePublic, responses=NOTHING_TO_UNDO)

@@ -19,10 +19,12 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, templates: TemplatesDep, next: str = "/") -> Response:
-    return templates.TemplateResponse(
-        request, "login.html", {"next": _safe_next(next), "error": None, "page": "login"}
-    )
+def login_form(
+    request: Request, templates: TemplatesDep, gate: GateDep, next: str = "/"
+) -> Response:
+    context = {"next": _safe_next(next), "error": None, "page": "login"}
+    context["pairing_only"] = gate.lan and gate.password_hash is None  # serve --lan, no password
+    return templates.TemplateResponse(request, "login.html", context)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -50,7 +52,7 @@ async def login(
         gate.throttle.end(client, success=ok)
     if not ok:
         return _login_page(request, templates, next, "That password is not right.", 401)
-    request.state.session = gate.new_session(authenticated=True)
+    request.state.visit = gate.new_visit(authenticated=True)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -70,7 +72,7 @@ def _login_page(
 
 @router.post("/logout")
 def logout(request: Request, gate: GateDep) -> Response:
-    """Log out: this session's id is forgotten on the server, so its cookie is dead."""
-    gate.end_session(request.state.session)
-    request.state.session = gate.new_session(authenticated=False)
+    """Log out: this visit's id is forgotten on the server, so its cookie is dead."""
+    gate.end_visit(request.state.visit)
+    request.state.visit = gate.new_visit(authenticated=False)
     return RedirectResponse("/login" if gate.login_required else "/", status_code=303)

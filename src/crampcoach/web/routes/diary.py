@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from crampcoach.diary.duplicates import LikelyDuplicate
 from crampcoach.diary.models import HELPED, LEGS, PLACES, Episode
 from crampcoach.diary.night import night_in_zone
 from crampcoach.diary.paging import PageKey, parse_page_key
+from crampcoach.diary.when import when_words
 from crampcoach.errors import DiaryError
-from crampcoach.safety import should_offer_screening
 from crampcoach.services import diary
 from crampcoach.services.preferences import effective_preferences
-from crampcoach.services.storage import utc_now
-from crampcoach.store import Store
+from crampcoach.services.storage import Store, utc_now
 from crampcoach.web.deps import SettingsDep, StoreDep, TemplatesDep
 from crampcoach.web.diary_filters import Filters, back_query, read_filters
 from crampcoach.web.episode_api import find
@@ -33,11 +33,17 @@ from crampcoach.web.episode_form import (
     read_form,
 )
 from crampcoach.web.flash import set_flash, take_flash
-from crampcoach.web.forms import FormDep, sentence
+from crampcoach.web.forms import FormDep, form_text, sentence
+from crampcoach.web.idempotency import PROBLEM as KEY_PROBLEM
+from crampcoach.web.idempotency import valid_key
 from crampcoach.web.night_rows import night_rows
 
 router = APIRouter(include_in_schema=False)
 CHOICES = {"legs": LEGS, "places": PLACES, "helped_choices": HELPED}
+
+
+def _what(episode: Episode) -> str:
+    return f"{episode.leg} {episode.place}, severity {episode.severity}"
 
 
 def _describe(episode: Episode) -> str:
@@ -96,7 +102,7 @@ def _diary_page(
         "filters": filters,
         "nights": page.nights,
         "night_groups": night_rows(page.nights),
-        "csrf": request.state.session.get("csrf", ""),
+        "csrf": request.state.visit.get("csrf", ""),
         "count": page.entries,
         "night_count": page.night_count,
         "shown": sum(len(n.episodes) for n in page.nights),
@@ -129,20 +135,35 @@ def log_cramp(
 ) -> Response:
     form = read_form(posted)
     arguments = parse_form(form)
-    if not form.errors:
+    # diary.js adds the entry's idempotency key: a form sent again (offline, then back)
+    # finds the entry it stored the first time
+    client_key = form_text(posted, "client_key") or None
+    status = 422
+    if client_key is not None and not valid_key(client_key):
+        form.general = f"This form's client_key is not valid: {KEY_PROBLEM}."
+    elif not form.errors:
+        allow_duplicate = posted.get("duplicate_ok") is not None  # "Save it anyway"
         try:
-            episode = diary.log_cramp(store, **arguments)
+            logged = diary.log_cramp_once(
+                store, **arguments, client_key=client_key, allow_duplicate=allow_duplicate
+            )
+        except LikelyDuplicate as exc:
+            form.duplicate = sentence(exc.reason) + "."
+            status = 409
         except DiaryError as exc:
             form.fail(exc)
         else:
+            episode = logged.episode
             night = episode.night.strftime("%a %d %b")
+            when = when_words(episode.started_at, now=utc_now(), zone=episode.zone)
             set_flash(
                 request,
-                f"Saved: {_describe(episode)} (night of {night}).",
-                screening=should_offer_screening(episode),
+                f"{'Saved' if logged.new else 'Already saved'}: {_what(episode)}, {when} "
+                f"(night of {night}).",
+                screening=logged.offer_screening,
             )
             return _redirect()
-    return _diary_page(request, templates, store, settings, form=form, status=422)
+    return _diary_page(request, templates, store, settings, form=form, status=status)
 
 
 def _edit_page(

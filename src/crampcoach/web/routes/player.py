@@ -7,6 +7,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from crampcoach.protocol.models import LegChoice
 from crampcoach.services.preferences import effective_preferences
+from crampcoach.services.screening import long_cramp_advice
+from crampcoach.services.storage import store_for
 from crampcoach.web.deps import SettingsDep, TemplatesDep, routine_or_404
 
 router = APIRouter(include_in_schema=False)
@@ -34,5 +36,6 @@ def player_page(
             "tempo_s": tempo_s if tempo_s is not None else preferred.tempo_s,
             "speed": speed,
             "voice": preferred.voice,
+            "long_cramp": long_cramp_advice(store_for(settings)),
         },
     )

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crampcoach.safety import ScreeningError, load_rules
-from crampcoach.services.screening import latest_screening, take_screening
-from crampcoach.store import Store
+from crampcoach.services.screening import latest_screening, local_help_for, take_screening
+from crampcoach.services.storage import Store
 from crampcoach.web.deps import StoreDep, TemplatesDep
 from crampcoach.web.flash import set_flash, take_flash
 from crampcoach.web.forms import FormDep, form_text, sentence
@@ -29,6 +29,7 @@ def _screening_page(
         "page": "insights",
         "flash": take_flash(request),
         "rules": rules,
+        "notice": local_help_for(store).fill(rules.notice),
         "latest": latest_screening(store),
         "answers": answers or {},
         "error": error,

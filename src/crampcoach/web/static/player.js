@@ -28,6 +28,7 @@
   let lastCue = "";
   let startedAt = null;
   let saved = false, saving = false;
+  let saveKey = null;  // the save's idempotency key: sent again (offline.js), it is stored once
   let wakeLock = null;
   let timer = null;
   const commands = [];
@@ -35,8 +36,8 @@
   let cameraKey = null;
   const camera = window.CrampcoachCamera ? window.CrampcoachCamera.create({
     routine: cfg.routine, leg: () => cfg.leg, tempo: cfg.tempo,
-    say: (text) => { if (pausedSince === null) say(text); },
-    onCount: (n) => { if (pausedSince === null) say(String(n)); },
+    say: (text) => { if (pausedSince === null) say(text); },  // hints: #camera-hint is their live region
+    onCount: (n) => { if (pausedSince === null) { say(String(n)); announce(String(n)); } },
   }) : null;
 
   // Session clock: routine seconds since the start, pauses included (what the log uses).
@@ -45,7 +46,17 @@
   const step = () => (finished ? null : timeline.steps[index]);
   const log = (name) => commands.push({ at_s: Math.round(clock() * 1000) / 1000, name });
 
-  function setStatus(s) { root.dataset.status = s; }
+  // While a routine plays the page is the player alone: no site navigation (app.css).
+  function setStatus(s) {
+    root.dataset.status = s;
+    document.body.classList.toggle("playing", s === "running" || s === "paused");
+  }
+
+  // What a screen reader hears: one live region (#count) says each cue once, and each
+  // count once (the timed one, or the camera's while it counts). #cue only shows.
+  function announce(text) {
+    if (text) $("count").textContent = text;
+  }
 
   function say(text) {
     if (muted || !text || !("speechSynthesis" in window)) return;
@@ -58,6 +69,7 @@
   function enter(i, at) {
     index = i; entered = at; cuePtr = 0; confirmed = false;
     camera?.enter(i);
+    window.CrampcoachDemo?.enter(timeline.steps, i);  // "Show me how" follows the step (demo.js)
   }
 
   function leaveTo(i, at) {
@@ -65,12 +77,19 @@
     enter(i, at);
   }
 
+  // Cues due together (a step's title and its first count) are said and announced as one.
   function emitCues(s, elapsed) {
+    const spoken = [], shown = [];
     while (cuePtr < s.cues.length && s.cues[cuePtr].at_s <= elapsed + EPS) {
       const cue = s.cues[cuePtr++];
       lastCue = cue.text;
-      say(cueSpeech(s, cue));
+      const speech = cueSpeech(s, cue);
+      if (speech) spoken.push(speech);
+      const text = speech === cue.say ? cue.text : speech;  // without the number the camera counts
+      if (text) shown.push(text);
     }
+    if (spoken.length) say(spoken.join(" "));
+    if (shown.length) announce(shown.map((t) => t.replace(/[.:]?$/, ".")).join(" "));
   }
 
   // While the camera counts a step's repetitions it speaks the count; the timed cue keeps
@@ -116,26 +135,20 @@
     if (!s) return;
     const elapsed = Math.min(Math.max(active() - entered, 0), s.duration_s);
     const done = completed(s, elapsed);
-    let figure = "", spoken = "";
+    let figure = "";
     if (s.kind === "reps") {
-      const current = Math.min(done + 1, s.planned);
-      figure = `${current}/${s.planned}`;
-      spoken = `${s.label}: ${current} of ${s.planned}`;
+      figure = `${Math.min(done + 1, s.planned)}/${s.planned}`;
     } else if (s.kind === "letters") {
       figure = s.letters[Math.min(done, s.letters.length - 1)];
-      spoken = `Letter ${figure}`;
     } else if (s.kind === "confirm") {
       figure = clockText(active() - entered);  // how long it has lasted so far
-      spoken = "";
     } else {
       figure = clockText(s.duration_s - elapsed);
-      spoken = "";
     }
     $("exercise").textContent = s.kind === "rest" ? "Rest" : s.exercise_title;
     $("step-title").textContent = title(s);
     $("instruction").textContent = s.kind === "rest" ? "" : s.instruction;
     $("figure").textContent = figure;
-    if (spoken && $("count").textContent !== spoken) $("count").textContent = spoken;
     $("cue").textContent = lastCue;
     $("ring").style.strokeDashoffset = String(RING * (1 - elapsed / s.duration_s));
     const waiting = s.kind === "confirm" && elapsed >= s.duration_s && !confirmed;
@@ -216,10 +229,44 @@
   }
 
   // -- start and end ------------------------------------------------------------------
+  // Keep-awake: held while the routine plays, its state in #player[data-wake] and #wake.
+  // Browsers let go of it when the page is hidden; it is asked for again when the page
+  // is shown (visibilitychange below).
+  function showWake(state, message) {
+    root.dataset.wake = state;
+    if (window.crampcoachFeatures) window.crampcoachFeatures.explain($("wake"), message);
+    else $("wake").textContent = message;
+  }
+
+  function wakeMissing() {
+    return window.crampcoachFeatures?.missing("wakeLock")
+      ?? ("wakeLock" in navigator ? null : { reason: "unsupported", message: "This browser cannot keep the screen awake." });
+  }
+
   async function requestWakeLock() {
+    const why = wakeMissing();
+    if (why) { showWake(why.reason, why.message); return; }
+    if (wakeLock !== null || document.visibilityState !== "visible") return;
     try {
-      if ("wakeLock" in navigator) wakeLock = await navigator.wakeLock.request("screen");
-    } catch (_) { wakeLock = null; }
+      const lock = await navigator.wakeLock.request("screen");
+      if (finished) { lock.release().catch(() => {}); return; }
+      wakeLock = lock;
+      showWake("held", "Screen kept awake");
+      lock.addEventListener("release", () => {
+        if (wakeLock !== lock) return;
+        wakeLock = null;
+        if (!finished) showWake("released", "The screen may sleep: keep-awake was let go (it comes back when you return to this page).");
+      });
+    } catch (err) {
+      showWake("refused", `The screen may sleep: the browser would not keep it awake (${err?.name || err}).`);
+    }
+  }
+
+  function releaseWakeLock() {
+    const lock = wakeLock;
+    wakeLock = null;
+    lock?.release().catch(() => {});
+    if (root.dataset.wake === "held" || root.dataset.wake === "released") showWake("idle", "");
   }
 
   // The leg chosen in the intro (left, right or both) is the session's.
@@ -246,6 +293,8 @@
     timeline.starts = timeline.steps.map((s) => { const at = offset; offset += s.duration_s; return at; });
     $("intro").hidden = true;
     $("stage").hidden = false;
+    $("dock").hidden = false;
+    window.scrollTo(0, 0);
     startedAt = new Date();
     t0 = performance.now();
     enter(0, 0);
@@ -268,11 +317,21 @@
     if (saved || saving || startedAt === null) return;
     saving = true;
     try {
-      const response = await fetch("/api/sessions", {
-        method: "POST", keepalive,
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
-        body: payload(),
-      });
+      const body = payload();
+      saveKey ??= window.CrampcoachOffline?.newKey() ?? null;
+      let response;
+      try {
+        response = await fetch("/api/sessions", {
+          method: "POST", keepalive,
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json", ...(saveKey && { "Idempotency-Key": saveKey }) },
+          body,
+        });
+      } catch (err) {  // crampcoach unreachable: kept on this phone, sent when it is back
+        if (!window.CrampcoachOffline) throw err;
+        await window.CrampcoachOffline.keep({ kind: "session", url: "/api/sessions", body: JSON.parse(body), key: saveKey, label: `(${timeline?.routine_title ?? cfg.routine})` });
+        saved = true;
+        return { queued: true };
+      }
       if (!response.ok) throw new Error(`the server said ${response.status}`);
       saved = true;
       return await response.json();
@@ -297,22 +356,25 @@
     if (timer !== null) { window.clearInterval(timer); timer = null; }
     if (commands.length === 0 || commands[commands.length - 1].name !== "stop") log("end");
     finished = true;
-    wakeLock?.release?.().catch(() => {});
+    releaseWakeLock();
     $("stage").hidden = true;
+    $("dock").hidden = true;
     $("camera").hidden = true;
+    $("tools").hidden = true;
     $("summary").hidden = false;
     $("save-status").textContent = "Saving…";
     setStatus("finished");
-    say("Finished. Well done.");
+    say("Finished.");
     try {
       if (camera) cameraKey = await camera.finish();
       const record = await save(false);
+      if (record?.queued) { $("save-status").textContent = "Saved on this phone; it will be sent to your diary when crampcoach is reachable."; setStatus("queued"); $("summary-title").focus?.(); return; }
       const rows = record.steps.filter((s) => s.kind !== "rest").map((s) =>
         `<tr><td>${escapeHtml(s.label)}</td><td class="hide-narrow">${s.leg || "–"}</td><td>${amount(s.planned, s.unit)}</td><td>${amount(s.done, s.unit)}</td><td class="camera-cell">${cameraCell(s)}</td><td class="status-${s.status.replace(" ", "-")}">${s.status}</td></tr>`);
       $("summary-rows").innerHTML = rows.join("");
-      const doneSteps = record.steps.filter((s) => s.kind !== "rest" && s.status === "done").length;
-      const total = record.steps.filter((s) => s.kind !== "rest").length;
-      $("verdict").textContent = record.completed ? "Routine complete. Well done." : `Ended early: ${doneSteps} of ${total} steps done.`;
+      // The server's verdict, by the one rule of the work done (session/work_done.py): done,
+      // or what was skipped; never "well done" for buttons pressed.
+      $("verdict").textContent = record.verdict;
       $("save-status").textContent = "Saved to your diary.";
       setStatus("saved");
     } catch (err) {
@@ -346,6 +408,8 @@
     showMute();
   });
   showMute();
+  const missingWake = wakeMissing();  // said before the start, in the intro
+  if (missingWake) showWake(missingWake.reason, missingWake.message);
 
   document.addEventListener("keydown", (e) => {
     if (t0 === null || finished || e.altKey || e.ctrlKey || e.metaKey) return;
