@@ -36,7 +36,6 @@ from crampcoach.services.diary_files import import_diary
 from crampcoach.services.insights import diary_data
 from crampcoach.services.storage import store_for, utc_now
 from crampcoach.settings import Settings
-from crampcoach.web import create_app
 from crampcoach.web.bar_chart import (
     CHAR_PX,
     MIN_PLOT_PX,
@@ -45,7 +44,7 @@ from crampcoach.web.bar_chart import (
     nice_ticks,
 )
 from unavailable import unavailable, under_ci
-from web_client import local_client
+from web_client import profiled_client, sqlite_settings
 
 ZONE = "Europe/Amsterdam"
 MONDAY = date(2026, 3, 2)
@@ -244,14 +243,12 @@ def test_labels_fit_side_by_side_on_the_narrowest_plot(bars: int, chars: int) ->
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'c.db'}")
+    return sqlite_settings(tmp_path)
 
 
 @pytest.fixture
 def client(settings: Settings) -> TestClient:
-    web = local_client(create_app(settings), follow_redirects=False)
-    assert web.put("/api/profile", json={"timezone": ZONE}).status_code == 200
-    return web
+    return profiled_client(settings, timezone=ZONE)
 
 
 def _last_nights(count: int) -> list[date]:

@@ -37,9 +37,8 @@ from crampcoach.services import trial as trial_service
 from crampcoach.services.diary import set_profile
 from crampcoach.services.storage import store_for
 from crampcoach.settings import Settings
-from crampcoach.web import create_app
 from unavailable import unavailable
-from web_client import local_client
+from web_client import profiled_client, sqlite_settings
 
 START = date(2026, 1, 5)
 Z975 = 1.959963984540054
@@ -313,14 +312,12 @@ EARLY = datetime(2026, 3, 5, 6, 0, tzinfo=ZoneInfo(ZONE))  # 06:00 on the 5th: n
 
 @pytest.fixture
 def web_settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'c.db'}")
+    return sqlite_settings(tmp_path)
 
 
 @pytest.fixture
 def web(web_settings: Settings) -> TestClient:
-    client = local_client(create_app(web_settings), follow_redirects=False)
-    assert client.put("/api/profile", json={"timezone": ZONE}).status_code == 200
-    return client
+    return profiled_client(web_settings, timezone=ZONE)
 
 
 def _csrf(client: TestClient, path: str) -> str:

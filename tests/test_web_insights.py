@@ -17,23 +17,19 @@ from crampcoach.services.diary_files import import_diary
 from crampcoach.services.storage import store_for
 from crampcoach.services.trial import latest_trial
 from crampcoach.settings import Settings
-from crampcoach.web import create_app
-from web_client import local_client
+from web_client import profiled_client, sqlite_settings
 
 ZONE = "Europe/Amsterdam"
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'c.db'}")
+    return sqlite_settings(tmp_path)
 
 
 @pytest.fixture
 def client(settings: Settings) -> TestClient:
-    web = local_client(create_app(settings), follow_redirects=False)
-    answer = web.put("/api/profile", json={"timezone": ZONE, "bedtime": "22:30"})
-    assert answer.status_code == 200
-    return web
+    return profiled_client(settings, timezone=ZONE, bedtime="22:30")
 
 
 def _csrf(client: TestClient, path: str) -> str:

@@ -8,12 +8,16 @@ WebSockets too.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.types import ASGIApp
+
+from crampcoach.settings import Settings
+from crampcoach.web import create_app
 
 BASE_URL = "http://127.0.0.1"
 ORIGIN = {"origin": BASE_URL}
@@ -30,3 +34,16 @@ class LocalClient(TestClient):
 
 def local_client(app: ASGIApp, **options: Any) -> TestClient:
     return LocalClient(app, base_url=BASE_URL, **options)
+
+
+def sqlite_settings(tmp_path: Path) -> Settings:
+    """Settings for an app on a fresh SQLite diary under `tmp_path`."""
+    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'c.db'}")
+
+
+def profiled_client(settings: Settings, **profile: Any) -> TestClient:
+    """A loopback client of a new app whose profile is set first (e.g. its time zone);
+    redirects are not followed, so a test sees them."""
+    client = local_client(create_app(settings), follow_redirects=False)
+    assert client.put("/api/profile", json=profile).status_code == 200
+    return client

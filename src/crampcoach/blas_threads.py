@@ -11,7 +11,11 @@ from __future__ import annotations
 
 
 def one_blas_thread() -> None:
-    """Limit every BLAS library loaded in this process to one thread, from now on."""
+    """Limit numpy's BLAS (and any other BLAS already loaded) to one thread, from now on.
+
+    threadpoolctl limits only the libraries loaded when it is called, so numpy, whose
+    OpenBLAS the analysers use, is imported first."""
+    import numpy  # noqa: F401  # loads its BLAS, so that the limit reaches it
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")

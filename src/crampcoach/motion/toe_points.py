@@ -24,7 +24,7 @@ from crampcoach.motion.exercise import FootExercise
 from crampcoach.motion.feedback import Feedback
 from crampcoach.motion.filters import Median3
 from crampcoach.motion.landmarks import SIDES, Side, leg
-from crampcoach.motion.points import angle_deg, image_leg, world_leg
+from crampcoach.motion.points import LegPoints, angle_deg, image_leg, world_leg
 from crampcoach.motion.stillness import BodyTrack
 from crampcoach.motion.track import Frame
 
@@ -180,24 +180,14 @@ class ToePoints(FootExercise):
 
     def _angle(self, frame: Frame, side: Side) -> float | None:
         _hip, knee, ankle, heel, toe, _shoulder = leg(side)
-        need = (knee, ankle, heel, toe)
-        # From the side, the far foot is partly hidden: MediaPipe still places it well, with a
-        # lower visibility, so a lower bar than the default.
-        seen = FAR_SIDE_VISIBILITY
-        points = world_leg(frame, side, need=need, min_visibility=seen) or image_leg(
-            frame, side, need=need, min_visibility=seen
-        )
+        points = _leg_points(frame, side, (knee, ankle, heel, toe))
         if points is None:
             return None
         return angle_deg(points.ankle - points.knee, points.toe - points.heel)
 
     def _knee(self, frame: Frame, side: Side) -> float | None:
         hip, knee, ankle, _heel, _toe, _shoulder = leg(side)
-        need = (hip, knee, ankle)
-        seen = FAR_SIDE_VISIBILITY
-        points = world_leg(frame, side, need=need, min_visibility=seen) or image_leg(
-            frame, side, need=need, min_visibility=seen
-        )
+        points = _leg_points(frame, side, (hip, knee, ankle))
         if points is None:
             return None
         return angle_deg(points.hip - points.knee, points.ankle - points.knee)
@@ -299,3 +289,13 @@ class ToePoints(FootExercise):
             range_of_motion_deg=ankle.range_of_motion(),
             events=ankle.reps,
         )
+
+
+def _leg_points(frame: Frame, side: Side, need: tuple[int, ...]) -> LegPoints | None:
+    """The leg's points (world when the track has them, else the image's), when `need` is
+    seen. From the side, the far foot is partly hidden: MediaPipe still places it well,
+    with a lower visibility, so a lower bar than the default."""
+    seen = FAR_SIDE_VISIBILITY
+    return world_leg(frame, side, need=need, min_visibility=seen) or image_leg(
+        frame, side, need=need, min_visibility=seen
+    )

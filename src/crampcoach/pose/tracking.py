@@ -12,6 +12,7 @@ from pathlib import Path
 
 from crampcoach.errors import UserError
 from crampcoach.motion.track import Frame, TrackError, parse_track, track_lines
+from crampcoach.motion.view import View, refuse_wrong_view
 from crampcoach.pose.errors import NoPersonError
 from crampcoach.pose.estimator import PoseEstimator
 from crampcoach.pose.mediapipe_pose import MediaPipePose, load_pose_solution
@@ -174,8 +175,14 @@ def load_frames(
     estimator: PoseEstimator | None = None,
     progress: Progress | None = None,
     max_side: int | None = DEFAULT_MAX_SIDE,
+    view: View | None = None,
 ) -> list[Frame]:
-    """Frames from a track file, or from a video tracked now (needs the "camera" extra)."""
+    """Frames from a track file, or from a video tracked now (needs the "camera" extra).
+    With `view`, a video whose first seconds show the person from the other view stops
+    there with WrongView (`motion.view.refuse_wrong_view`), not after it is all tracked."""
     if is_track_file(path):
         return read_track_file(path)
-    return list(track_video(path, estimator, progress=progress, max_side=max_side))
+    frames: Iterable[Frame] = track_video(path, estimator, progress=progress, max_side=max_side)
+    if view is not None:
+        frames = refuse_wrong_view(frames, view)
+    return list(frames)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from crampcoach.blas_threads import one_blas_thread
@@ -10,7 +10,7 @@ from crampcoach.motion.landmarks import Side
 from crampcoach.motion.registry import Analysis, AnalysisError, analyse, make_analyser
 from crampcoach.motion.toe_writing import even_prompts
 from crampcoach.motion.track import Frame
-from crampcoach.motion.view import WrongView, refuse_wrong_view
+from crampcoach.motion.view import WrongView
 
 
 def load_recording(
@@ -22,15 +22,11 @@ def load_recording(
     """The frames of a track file, or of a video tracked now (needs the "camera" extra).
     With `exercise`, a video whose first seconds show the wrong view for it is refused
     then (AnalysisError), not after the whole video is tracked."""
-    from crampcoach.pose.tracking import is_track_file, read_track_file, track_video
+    from crampcoach.pose.tracking import load_frames
 
-    if is_track_file(path):
-        return read_track_file(path)
-    frames: Iterable[Frame] = track_video(path, progress=progress)
-    if exercise is not None:
-        frames = refuse_wrong_view(frames, make_analyser(exercise).view)
+    view = make_analyser(exercise).view if exercise is not None else None
     try:
-        return list(frames)
+        return load_frames(path, progress=progress, view=view)
     except WrongView as exc:
         raise AnalysisError(f"{path}: {exc}; nothing was analysed") from None
 
