@@ -12,6 +12,12 @@ the `untuned` writers, whom the segmentation was not tuned on: the self-paced le
 (within one >= 0.90, exact >= 0.60) and the prompted letters recognised (top-1 >= 0.25).
 `--quick` (for CI) runs those on 50 tracks, after 100 ankle-circle tracks.
 
+Ankle circles' live rows (the count shown never going back nor ending above the final one,
+and the settle delay) are measured as the player counts: with the foot the step names (the
+track's own), since the player never counts the other foot. The counter's settings were
+chosen on suite 1, its streaming ones (recheck, lag, live level) looking at suite 2, when a
+set closes on suite 4; suite 5 has not been looked at.
+
 Each track comes from `crampcoach.fixtures.motion.generate` (a kinematic body, a camera at
 a random angle and distance, jitter, lost frames, outliers, low visibility, 15-30 fps)
 and is analysed exactly as `crampcoach analyze` does. The seeds are not the ones the
@@ -139,8 +145,9 @@ def run_one(job: tuple[str, int, bool, float | None]) -> Outcome:
     result = analysis.result
     values = SCORERS[exercise](track, result)
     values["detected"] = result["detected"]
-    if exercise == "ankle-circles":
-        values.update(live_circles(analysis.feedback, result))
+    if exercise == "ankle-circles":  # live, as the player counts: the step names the foot
+        played = analyse(track.frames, exercise, side=track.truth.side)
+        values.update(live_circles(played.feedback, played.result))
     return Outcome(exercise, seed, None, values)
 
 
@@ -244,9 +251,17 @@ def report(exercise: str, outcomes: list[Outcome]) -> list[tuple[str, float, str
 
 
 # -- toe writing on handwriting (crampcoach.fixtures.handwriting) --------------------------
-WRITING_WITHIN_ONE = 0.90  # self-paced letter count within one, on the untuned writers
-WRITING_EXACT = 0.60  # ... and exact
-RECOGNISED = 0.25  # prompted letters whose attempt is recognised as the prompted letter
+WRITING_GOALS = {
+    "within": 0.90,  # self-paced letter count within one, on the untuned writers
+    "exact": 0.60,  # ... and exact
+    "recognised": 0.25,  # prompted letters whose attempt is recognised as the prompted letter
+}
+# `--floors` (CI, with --quick on suite 1): ankle circles held near the figures of issue
+# 17's stop there (within one 0.95, exact 0.79, settle delay p95 1.24 s) less about five
+# tracks in a hundred, so CI fails when a change counts clearly worse than today (the goals
+# above, which they miss, stay what a plain run prints and enforces); toe writing meets its
+# goals, so CI holds it to them.
+CIRCLE_FLOORS = {"obo": 0.90, "exact": 0.74, "delay": 1.5}
 
 
 def run_handwriting(job: tuple[int, str]) -> tuple[int, float]:
@@ -270,9 +285,9 @@ def handwriting_goals(tracks: int, suite_seed: int, population: str) -> bool:
     exact = sum(e == 0 for e in errors) / len(runs)
     recognised = statistics.fmean(r for _, r in runs)
     rows = [
-        ("self-paced count within one", within, WRITING_WITHIN_ONE),
-        ("self-paced count exact", exact, WRITING_EXACT),
-        ("prompted letter recognised (top-1)", recognised, RECOGNISED),
+        ("self-paced count within one", within, WRITING_GOALS["within"]),
+        ("self-paced count exact", exact, WRITING_GOALS["exact"]),
+        ("prompted letter recognised (top-1)", recognised, WRITING_GOALS["recognised"]),
     ]
     print(f"\ntoe writing, {tracks} handwriting tracks ({population} writers):")
     failed = False
@@ -350,6 +365,11 @@ def main(argv: list[str] | None = None) -> int:
         help="tracks of each other exercise per analyser, for false positives (tracks / 10)",
     )
     parser.add_argument(
+        "--floors",
+        action="store_true",
+        help="CI's guard: hold ankle circles at today's level (CIRCLE_FLOORS), not the goals",
+    )
+    parser.add_argument(
         "--goal-exact",
         type=float,
         default=CIRCLE_GOALS["exact"],
@@ -357,9 +377,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     CIRCLE_GOALS["exact"] = args.goal_exact
+    if args.floors:
+        CIRCLE_GOALS.update(CIRCLE_FLOORS)
     if args.quick:  # 100 ankle-circle tracks (with the live-count goals), 50 handwriting
         circles = ["--tracks", "100", "--exercise", "ankle-circles", "--cross", "0"]
-        failed = main([*circles, "--seed", str(args.seed), "--goal-exact", str(args.goal_exact)])
+        exact = str(CIRCLE_GOALS["exact"])
+        failed = main([*circles, "--seed", str(args.seed), "--goal-exact", exact])
         return 1 if handwriting_goals(50, args.seed, args.writers) or failed else 0
     cross = max(args.tracks // 10, 1) if args.cross is None else args.cross
     counts = {

@@ -1,12 +1,13 @@
-"""Sets of circles found on plain toe paths drawn here (no body, no camera): the settled
-count of `crampcoach.motion.ankle_circles` in isolation."""
+"""Sets of circles found on plain toe paths drawn here (no body, no camera): the count of
+`crampcoach.motion.circle_counter` in isolation."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from crampcoach.motion.circle_sets import circle_sets, count_full
+from crampcoach.motion.circle_counter import circle_sets
+from crampcoach.motion.circle_sets import CircleParams
 
 
 def _path(
@@ -94,6 +95,7 @@ def test_each_counted_circle_has_its_time() -> None:
 
 
 def test_count_full_keeps_a_small_slack() -> None:
+    count_full = CircleParams().count_full
     assert count_full(2.9) == 3
     assert count_full(2.6) == 2
     assert count_full(-1.0) == 0
@@ -106,8 +108,10 @@ def test_a_flat_ellipse_is_counted() -> None:
     assert _counts(t, points) == {"clockwise": 10, "counterclockwise": 0}
 
 
-def test_a_line_as_large_at_the_same_rate_is_not_circling() -> None:
-    t, points = _path(10, ratio=0.0, tilt=0.3, noise=0.15, seed=4)
+@pytest.mark.parametrize("seed", [4, 8])
+def test_a_line_as_large_at_the_same_rate_is_not_circling(seed: int) -> None:
+    # Needs the seeds' roundness (min_round): jitter lifts these lines' area above start_z.
+    t, points = _path(10, ratio=0.0, tilt=0.3, noise=0.15, seed=seed)
     assert _counts(t, points) == {"clockwise": 0, "counterclockwise": 0}
 
 

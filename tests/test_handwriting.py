@@ -84,12 +84,25 @@ def test_a_slowed_corner_does_not_split_a_letter() -> None:
 
 
 def test_jitter_at_rest_starts_no_letter() -> None:
+    # Fidgets and tremor in long rests: neither a letter of their own nor the start of the
+    # next one, so each letter starts where the writer started it. Ten writers in a row
+    # (seeds 6 to 15, not picked): today one is off (seed 14, counted 6); without the
+    # minor-burst filter (MINOR_SHARE) five are, a fidget starting the next letter early.
     fidgety = Population(
         fidgets_per_s=(0.6, 0.6), fidget_cm=(2.0, 3.0), pause_s=(2.5, 2.6), tremor_mm=(2.0, 2.0)
     )
-    hand = write_letters(np.random.default_rng(6), "ABCD", fidgety, 0.5)
-    t, p = _clean_path(hand)
-    assert len(letter_spans(t, p, "ABCDEFGH")) == 4  # asked for eight, wrote four
+    off = []
+    for seed in range(6, 16):
+        hand = write_letters(np.random.default_rng(seed), "ABCD", fidgety, 0.5)
+        t, p = _clean_path(hand)
+        spans = letter_spans(t, p, "ABCDEFGH")  # asked for eight, wrote four
+        starts = [t[start] for start, _ in spans]
+        if len(spans) != 4 or any(
+            abs(start - letter.start_s) > 0.3
+            for start, letter in zip(starts, hand.letters, strict=True)
+        ):
+            off.append(seed)
+    assert len(off) <= 1, off
 
 
 def test_self_paced_letters_on_handwriting_tracks() -> None:
@@ -101,6 +114,17 @@ def test_self_paced_letters_on_handwriting_tracks() -> None:
         counts.append(analyse(track.frames, "toe-writing").result["letters_moved"])
     assert all(abs(n - 8) <= 1 for n in counts), counts
     assert sum(n == 8 for n in counts) >= 4, counts
+
+
+def test_a_writer_asked_for_the_alphabet_is_counted_to_z() -> None:
+    # Seed 12 (picked: one of the first sixteen where it matters) has noise enough that the
+    # path lengths of a pair of letters and of the two letters fit about as well: without
+    # the cost of stopping before Z (STOP_COST) three pairs merge and it is counted 23.
+    # (Writers who stop early are still counted where they stop: see the test above.)
+    track = generate("toe-writing", 12, handwriting="tuned")
+    result = analyse(track.frames, "toe-writing").result
+    assert len(track.truth.letters) == 26
+    assert result["letters_moved"] == 26
 
 
 def test_with_prompts_every_prompted_letter_moves() -> None:

@@ -46,15 +46,15 @@ def test_the_checked_steps_are_the_exercises_with_an_analyser() -> None:
 
 @pytest.mark.parametrize("exercise", list(STEP_OF))
 def test_live_counts_and_figures_are_the_whole_track_analysis(exercise: str) -> None:
-    track = generate(exercise, seed=5)
-    offline = analyse(track.frames, exercise)
+    step = BEDTIME.steps[STEP_OF[exercise]]
+    track = generate(exercise, seed=5, **({"side": step.leg} if step.leg else {}))
+    offline = analyse(track.frames, exercise, side=step.leg)
     coach = LiveCoach(BEDTIME.steps)
     coach.enter(STEP_OF[exercise])
     live = [coach.observe(frame) for frame in track.frames]
     outcome = coach.finish()
     assert outcome is not None
     assert outcome.result == offline.result
-    step = BEDTIME.steps[STEP_OF[exercise]]
     assert outcome.figures == figures_of(step, offline.result)
     assert coach.figures == {step.index: outcome.figures}
     # Frame by frame, the count shown is the analyser's live count.
@@ -92,7 +92,13 @@ def _result(**measures: object) -> dict[str, object]:
 
 def test_circling_the_wrong_way_is_said() -> None:
     track = generate(
-        "ankle-circles", seed=3, clockwise=0, counterclockwise=8, partial=False, clean=True
+        "ankle-circles",
+        seed=3,
+        clockwise=0,
+        counterclockwise=8,
+        partial=False,
+        clean=True,
+        side="left",  # the foot bedtime's first steps are for
     )
     coach = LiveCoach(BEDTIME.steps)
     coach.enter(0)  # the clockwise set

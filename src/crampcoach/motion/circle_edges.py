@@ -9,27 +9,36 @@
   again, the phase there says the rest), and past the seen part the phase goes on at the
   rate of the nearest circle.
 - `fit_edge`: an end placed by least squares on the path itself: a low-order drift plus a
-  circle that fades in (or out) with a smooth ramp, the circle following the phase track,
-  tried at every candidate moment and ramp width; the end is the candidates' mean,
-  each weighed by its likelihood, so where the data cannot tell (a gap) it is the middle
-  of what fits as well.
+  circle that starts (or stops) there, the circle following the phase track, tried at
+  every candidate moment; the end is the candidates' mean, each weighed by its
+  likelihood, so where the data cannot tell (a gap) it is the middle of what fits as well.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from crampcoach.motion.harmonic import TINY
 
 CIRCLING, STILL, UNKNOWN = 1, 0, -1
-DRIFT_DEGREE = 3  # the path's own drift near an end (lifting or lowering the foot)
-RAMP_WIDTHS = (0.0, 0.1, 0.2, 0.3)  # circles: how gradually a set may fade in or out
-OUTSIDE_CIRCLES = 0.75  # an end's fit sees this much beyond the latest candidate ...
-INSIDE_CIRCLES = 1.0  # ... and this much inside the earliest
-REWEIGHT = 1  # robust passes after the plain least squares
-WEIGHT_CIRCLES = 0.25  # residuals averaged this far either side, for the weights
+
+
+@dataclass(frozen=True)
+class EdgeFit:
+    """How an end of a set is fitted (`fit_edge`): chosen on suite 1 of
+    benchmarks/bench_motion.py, kept where taking it out cost accuracy on suites 2 and 3.
+    (A circle fading in or out over a ramp of up to 0.3 circles, and a second, robustly
+    reweighted pass, were taken out: exact +1 and -1, +1 and -2 tracks of 100.)"""
+
+    drift_degree: int = 3  # the path's own drift near an end (lifting or lowering the foot
+    # bends the path; a straight line leaves the bend to be taken for part of a circle: with
+    # degree 1, exact fell by 2 and 3 tracks of 100 on suites 2 and 3)
+    outside_circles: float = 0.75  # the fit sees this much beyond the latest candidate ...
+    inside_circles: float = 1.0  # ... and this much inside the earliest: a whole circle
+    # inside pins the circle's phase and size, less than one beyond keeps the next set out
 
 
 def walk(state: np.ndarray, start: int, way: int, dip: int, bridge: int) -> tuple[int, int | None]:
@@ -106,69 +115,6 @@ class PhaseTrack:
         return np.where(x < self.t[0], before, np.where(x > self.t[-1], after, inside))
 
 
-def _ramp(inside: np.ndarray, width: float) -> np.ndarray:
-    """0 outside, 1 inside, a smoothstep of `width` seconds centred on the edge."""
-    if width <= 0:
-        return (inside >= 0).astype(float)
-    s = np.clip(inside / width + 0.5, 0.0, 1.0)
-    return s * s * (3 - 2 * s)
-
-
-def _search(
-    tt: np.ndarray,
-    zz: np.ndarray,
-    weight: np.ndarray,
-    base: np.ndarray,
-    own: np.ndarray,
-    inside: np.ndarray,
-    period: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted least squares for every candidate and ramp width: (each candidate's
-    likelihood at its best width, normalised; the best fit's residuals)."""
-    root = np.sqrt(weight)
-    profile = np.full(len(inside), math.inf)
-    best = np.zeros(len(tt), complex)
-    params = 0
-    for width in RAMP_WIDTHS:
-        fade = _ramp(inside, width * period)
-        design = np.concatenate(
-            [
-                np.broadcast_to(base, (len(inside), *base.shape)),
-                (fade * own)[..., None],
-                (fade * own.conj())[..., None],
-            ],
-            axis=-1,
-        )
-        params = design.shape[-1]
-        scaled = design * root[None, :, None]
-        adjoint = scaled.conj().transpose(0, 2, 1)
-        gram = adjoint @ scaled + 1e-9 * np.eye(params)[None]
-        coef = np.linalg.solve(gram, adjoint @ (zz * root)[:, None])
-        residual = zz[None, :] - (design @ coef)[..., 0]
-        rss = np.sum(weight[None, :] * np.abs(residual) ** 2, axis=1)
-        k = int(np.argmin(rss))
-        if rss[k] < profile.min():
-            best = residual[k]
-        profile = np.minimum(profile, rss)
-    k = int(np.argmin(profile))
-    # How likely each candidate is, given the jitter the best fit leaves: where the data
-    # cannot tell (a gap), all alike, so the expected edge is the middle of what fits.
-    jitter = profile[k] / max(2 * len(zz) - 2 * params, 1)
-    likely = np.exp(-0.5 * (profile - profile[k]) / max(jitter, TINY))
-    return likely / likely.sum(), best
-
-
-def _local_weights(tt: np.ndarray, residual: np.ndarray, period: float) -> np.ndarray:
-    """1 / the residuals' local variance (over a quarter circle either side): a burst of
-    jitter or a landmark wandering off counts for less."""
-    power = np.abs(residual) ** 2
-    near = np.abs(tt[:, None] - tt[None, :]) <= WEIGHT_CIRCLES * period
-    local = (near @ power) / near.sum(axis=1)
-    floor = 0.25 * float(np.median(local)) + TINY
-    weight = 1.0 / np.maximum(local, floor)
-    return weight / weight.mean()
-
-
 def fit_edge(
     t: np.ndarray,
     z: np.ndarray,
@@ -176,26 +122,40 @@ def fit_edge(
     candidates: np.ndarray,
     way: int,
     period: float,
+    edge: EdgeFit = EdgeFit(),
 ) -> float:
     """Where a set starts (way -1: circling after it) or ends (+1: before it) among
-    `candidates` (seconds): least squares on the path z (complex, at times t) of a cubic
-    drift plus a circle following `turns` (the phase track there) that fades at the edge;
-    then once more with each moment weighted by how well the first fit explained the
-    moments around it (robust against bursts of jitter)."""
+    `candidates` (seconds): least squares on the path z (complex, at times t) of a drift
+    plus a circle following `turns` (the phase track there) on one side of the candidate."""
     if way < 0:
-        lo, hi = candidates[0] - OUTSIDE_CIRCLES * period, candidates[-1] + INSIDE_CIRCLES * period
+        lo = candidates[0] - edge.outside_circles * period
+        hi = candidates[-1] + edge.inside_circles * period
     else:
-        lo, hi = candidates[0] - INSIDE_CIRCLES * period, candidates[-1] + OUTSIDE_CIRCLES * period
+        lo = candidates[0] - edge.inside_circles * period
+        hi = candidates[-1] + edge.outside_circles * period
     near = (t >= lo) & (t <= hi)
     if near.sum() < 8:
         return float(candidates[len(candidates) // 2])
     tt, zz = t[near], z[near]
     u = (tt - tt.mean()) / max(float(np.ptp(tt)), 1e-9)
-    base = np.stack([u**d for d in range(DRIFT_DEGREE + 1)], axis=-1)
+    base = np.stack([u**d for d in range(edge.drift_degree + 1)], axis=-1)
     own = np.exp(2j * math.pi * turns[near])
-    inside = (tt[None, :] - candidates[:, None]) * (-way)
-    likely, residual = _search(tt, zz, np.ones(len(tt)), base, own, inside, period)
-    for _ in range(REWEIGHT):
-        weight = _local_weights(tt, residual, period)
-        likely, residual = _search(tt, zz, weight, base, own, inside, period)
-    return float(likely @ candidates)
+    on = ((tt[None, :] - candidates[:, None]) * (-way) >= 0).astype(float)
+    design = np.concatenate(
+        [
+            np.broadcast_to(base, (len(candidates), *base.shape)),
+            (on * own)[..., None],
+            (on * own.conj())[..., None],
+        ],
+        axis=-1,
+    )
+    params = design.shape[-1]
+    adjoint = design.conj().transpose(0, 2, 1)
+    gram = adjoint @ design + 1e-9 * np.eye(params)[None]
+    coef = np.linalg.solve(gram, adjoint @ zz[:, None])
+    rss = np.sum(np.abs(zz[None, :] - (design @ coef)[..., 0]) ** 2, axis=1)
+    # How likely each candidate is, given the jitter the best fit leaves: where the data
+    # cannot tell (a gap), all alike, so the expected edge is the middle of what fits.
+    jitter = float(rss.min()) / max(2 * len(zz) - 2 * params, 1)
+    likely = np.exp(-0.5 * (rss - rss.min()) / max(jitter, TINY))
+    return float((likely / likely.sum()) @ candidates)

@@ -129,7 +129,9 @@ class LiveCoach:
     def _enter_checks(self, index: int) -> None:
         step = self.step
         exercise = camera_exercise(step) if step is not None else None
-        self.analyser = None if exercise is None else make_analyser(exercise)
+        # The foot the step is for is the one counted (the other foot turning brings a hint).
+        leg = step.leg if step is not None else None
+        self.analyser = None if exercise is None else make_analyser(exercise, side=leg)
         self.fed, self._last = 0, None
         self.direction = _Direction(step.direction if step is not None else None)
         upcoming = None if exercise is not None else self._upcoming(index)

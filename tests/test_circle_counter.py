@@ -1,0 +1,142 @@
+"""The ankle-circle count as the person sees it: the live count and the final one come from
+one process (`crampcoach.motion.circle_counter`), so a count shown is never taken back.
+
+Tracks come from the generator (seeds the benchmark does not use); the mechanisms are
+pinned on paths drawn here, each built to need the mechanism it is named after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from crampcoach.fixtures.motion import generate
+from crampcoach.motion.circle_counter import WAYS, CircleCounter
+from crampcoach.motion.circle_sets import CircleParams
+from crampcoach.motion.registry import make_analyser
+
+NOISY = range(300, 316)  # sixteen noisy tracks, not picked
+CLEAN = range(100, 104)
+
+
+def _played(seed: int, *, clean: bool = False) -> tuple[list, dict, object]:
+    """The feedback after every frame, the final result and the truth of one track."""
+    track = generate("ankle-circles", seed, clean=clean)
+    analyser = make_analyser("ankle-circles")
+    shown = [analyser.update(frame) for frame in track.frames]
+    return shown, analyser.result(), track.truth
+
+
+@pytest.mark.parametrize("seed", NOISY)
+def test_the_live_count_never_goes_back_nor_ends_above_the_final_one(seed: int) -> None:
+    shown, result, _truth = _played(seed)
+    for before, now in pairwise(shown):
+        for way in WAYS:
+            assert now.counts[way] >= before.counts[way], (now.t, way)
+    assert all(shown[-1].counts[way] <= result["circles"][way] for way in WAYS)
+
+
+@pytest.mark.parametrize("seed", CLEAN)
+def test_a_circle_is_shown_a_moment_after_it_is_complete_never_before(seed: int) -> None:
+    shown, result, truth = _played(seed, clean=True)
+    assert result["circles"] == {
+        "clockwise": truth.clockwise,  # type: ignore[attr-defined]
+        "counterclockwise": truth.counterclockwise,  # type: ignore[attr-defined]
+    }
+    seen = dict.fromkeys(WAYS, 0)
+    for event in result["events"]:
+        way = event["direction"]
+        seen[way] += 1
+        when = next(f.t for f in shown if f.counts[way] >= seen[way])
+        # lag_s of path after a circle is known before it is shown (the phase it is counted
+        # on moves a little as more path is known, so less than lag_s later, never before);
+        # and it is shown within about a circle (a set's first: once the set is sure at all)
+        assert event["t"] <= when <= event["t"] + 2.0, (event, when)
+
+
+def _drawn(
+    turns: float, *, fade: float = 0.0, hz: float = 1.0, fps: float = 30.0, rest_s: float = 3.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A toe at rest, `turns` clockwise circles of radius 1 at `hz`, the last `fade` turns of
+    them shrinking to nothing, then at rest (image units, y down)."""
+    busy = turns / hz
+    t = np.arange(0.0, 2 * rest_s + busy, 1.0 / fps)
+    done = np.clip(t - rest_s, 0.0, busy) * hz  # turns made so far
+    radius = np.clip((turns - done) / fade, 0.0, 1.0) if fade else np.ones_like(t)
+    radius = np.where((t > rest_s) & (t < rest_s + busy), radius, 0.0)
+    phase = 2 * np.pi * done
+    return t, np.column_stack([radius * np.cos(phase), -radius * np.sin(phase)])
+
+
+def _count(
+    t: np.ndarray, points: np.ndarray, params: CircleParams | None = None
+) -> tuple[CircleCounter, dict[str, int]]:
+    counter = CircleCounter(params)
+    for moment, point in zip(t, points, strict=True):
+        counter.update(float(moment), point, 0.0)
+    shown = dict(counter.shown)
+    counter.finish()
+    return counter, shown
+
+
+def test_a_set_fading_out_is_not_counted_ahead_of_its_fitted_end() -> None:
+    # The circles shrink to nothing over the last one and a half: the phase still goes
+    # round while the size is small, so counting along it to the last moment the set is
+    # judged circling would show a seventh circle that the fitted end does not have.
+    t, points = _drawn(7.5, fade=1.5)
+    counter, shown = _count(t, points)
+    assert counter.unconfirmed == dict.fromkeys(WAYS, 0), shown
+    assert counter.shown["clockwise"] == shown["clockwise"]
+    without = replace(CircleParams(), live_level=0.0)
+    assert sum(_count(t, points, without)[0].unconfirmed.values()) > 0
+
+
+def test_the_count_stays_live_while_the_set_goes_on() -> None:
+    # Ten circles at one a second: by the time the toe rests, all but the last are shown.
+    t, points = _drawn(10.0)
+    counter = CircleCounter()
+    shown_at_rest = None
+    for moment, point in zip(t, points, strict=True):
+        counter.update(float(moment), point, 0.0)
+        if shown_at_rest is None and moment >= 3.0 + 10.0 + CircleParams().lag_s + 0.25:
+            shown_at_rest = counter.shown["clockwise"]
+    assert shown_at_rest is not None and shown_at_rest >= 9
+    assert counter.finish()["clockwise"] == 10
+
+
+def test_before_a_circle_is_complete_only_the_way_and_the_progress_show() -> None:
+    t, points = _drawn(6.0)
+    counter = CircleCounter()
+    ways, progress = set(), []
+    for moment, point in zip(t, points, strict=True):
+        counter.update(float(moment), point, 0.0)
+        if 3.0 < moment < 3.0 + 6.0 and counter.turning:
+            ways.add(counter.turning > 0)
+            progress.append(counter.in_progress)
+        if moment < 3.0 + 0.85:  # no circle is complete yet
+            assert counter.shown == dict.fromkeys(WAYS, 0)
+    assert ways == {True}  # the person's clockwise, and only that
+    assert progress and all(0.0 <= p < 1.0 for p in progress)
+
+
+def test_the_path_kept_is_bounded() -> None:
+    # Two minutes of circles and rests: only the path since the last closed set is kept.
+    t, points = _drawn(4.0)
+    counter = CircleCounter()
+    step = t[-1] + 1 / 30
+    for k in range(12):
+        for moment, point in zip(t, points, strict=True):
+            counter.update(float(moment + k * step), point, 0.0)
+    assert counter.finish()["clockwise"] == 48
+    assert len(counter._t) <= (step + CircleParams().lead_s) * 30
+
+
+def test_the_foot_asked_for_is_counted_and_the_other_one_turning_is_hinted() -> None:
+    track = generate("ankle-circles", 5, clean=True, side="right")
+    analyser = make_analyser("ankle-circles", side="left")
+    hints = {analyser.update(frame).hint for frame in track.frames}
+    assert "circle your left foot: the right one is turning" in hints
+    assert analyser.result()["circles"] == dict.fromkeys(WAYS, 0)
