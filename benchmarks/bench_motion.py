@@ -259,9 +259,11 @@ WRITING_GOALS = {
 # `--floors` (CI, with --quick on suite 1): ankle circles held near the figures of issue
 # 17's stop there (within one 0.95, exact 0.79, settle delay p95 1.24 s) less about five
 # tracks in a hundred, so CI fails when a change counts clearly worse than today (the goals
-# above, which they miss, stay what a plain run prints and enforces); toe writing meets its
-# goals, so CI holds it to them.
+# above, which they miss, stay what a plain run prints and enforces). Toe writing meets its
+# goals there, the count within one exactly (0.90 of 50; exact 0.90, recognised 0.32), so
+# CI holds it two tracks below that.
 CIRCLE_FLOORS = {"obo": 0.90, "exact": 0.74, "delay": 1.5}
+WRITING_FLOORS = {"within": 0.86, "exact": 0.80, "recognised": 0.25}
 
 
 def run_handwriting(job: tuple[int, str]) -> tuple[int, float]:
@@ -367,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--floors",
         action="store_true",
-        help="CI's guard: hold ankle circles at today's level (CIRCLE_FLOORS), not the goals",
+        help="CI's guard: hold counting near today's level (*_FLOORS), not the goals",
     )
     parser.add_argument(
         "--goal-exact",
@@ -379,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     CIRCLE_GOALS["exact"] = args.goal_exact
     if args.floors:
         CIRCLE_GOALS.update(CIRCLE_FLOORS)
+        WRITING_GOALS.update(WRITING_FLOORS)
     if args.quick:  # 100 ankle-circle tracks (with the live-count goals), 50 handwriting
         circles = ["--tracks", "100", "--exercise", "ankle-circles", "--cross", "0"]
         exact = str(CIRCLE_GOALS["exact"])
