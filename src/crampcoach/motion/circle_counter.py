@@ -12,6 +12,9 @@ Every `recheck_s` the path since the last closed set is looked at as a whole
   fading out is not counted ahead of its fitted end). Before its first circle is complete
   it shows only the way it turns and how far round the circle in progress is.
 
+Sets never overlap (a foot turns one way at a time): a set found again over the tail of
+the one closed before it counts only what comes after that set's end.
+
 The count shown is the closed sets' counts plus the open ones', and it never goes back: if a
 closed count comes out below what was shown (rare: an end fitted earlier than the phase
 had it), the shown count stands (`unconfirmed` says how often). Memory is bounded: only
@@ -169,7 +172,7 @@ class CircleCounter:
 
     def _open(self, fits: PhaseFits, reach: Reach, track: PhaseTrack, now: float) -> int:
         """Circles of a set still going on that are sure: complete `lag_s` ago."""
-        start = self._start(fits, reach, track)
+        start = max(self._start(fits, reach, track), self._anchor)
         until = min(now - self.params.lag_s, live_horizon(fits, reach))
         turned = float(track.at(until) - track.at(start))
         self._open_turns += max(turned, 0.0)
@@ -181,7 +184,10 @@ class CircleCounter:
     def _close(self, fits: PhaseFits, reach: Reach, track: PhaseTrack) -> None:
         """Fit the set's ends; its count is final."""
         params = self.params
-        start, end = fit_end(fits, reach, track, -1), fit_end(fits, reach, track, 1)
+        # sets do not overlap: a reach found again over the last closed set's tail (its
+        # phase fitted back into that set) counts only what comes after it
+        start = max(fit_end(fits, reach, track, -1), self._anchor)
+        end = fit_end(fits, reach, track, 1)
         turned = float(track.at(end) - track.at(start))
         if end <= start or turned < params.min_circles:
             return
