@@ -12,11 +12,36 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from crampcoach.settings import Settings
-from crampcoach.store import Store, close_stores, open_store
+from crampcoach.store import Store
 from unavailable import unavailable
 
 # The browser tests' one Playwright and browser for the whole session (tests/browser.py).
 pytest_plugins = ["browser"]
+
+# Every store a test opens (its own, an app's, a command's in this process), closed when
+# the test ends: before its PostgreSQL schemas are dropped, and so that no test leaves
+# connections open for the next. (The stores are the real ones; only their closing is
+# collected here, since the code under test leaves each to its owner.)
+_OPENED: list[Store] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_opened_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    real_init = Store.__init__
+
+    def init(self: Store, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        _OPENED.append(self)
+
+    monkeypatch.setattr(Store, "__init__", init)
+    yield
+    _close_opened()
+
+
+def _close_opened() -> None:
+    while _OPENED:
+        _OPENED.pop().close()
+
 
 POSTGRES_URL = os.environ.get(
     "CRAMPCOACH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -63,7 +88,7 @@ def new_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Calla
         return url.render_as_string(hide_password=False)
 
     yield make
-    close_stores()
+    _close_opened()
     if admin is not None:
         with admin.connect() as connection:
             for schema in made:  # only schemas are made on PostgreSQL
@@ -79,7 +104,7 @@ def db_url(new_db_url: Callable[[], str]) -> str:
 
 @pytest.fixture
 def store(db_url: str) -> Store:
-    return open_store(db_url)
+    return Store(db_url)
 
 
 @pytest.fixture

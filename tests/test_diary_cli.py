@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crampcoach.store import open_store
+from crampcoach.store import Store
 from crampcoach.store.episodes import count_episodes
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
 def rows(db_url: str, *, include_deleted: bool = True) -> int:
-    with open_store(db_url).read() as session:
+    with Store(db_url).read() as session:
         return count_episodes(session=session, include_deleted=include_deleted)
 
 
@@ -291,7 +291,7 @@ def test_log_asks_before_a_likely_duplicate(cli, db_url: str) -> None:
 def _episodes(db_url: str) -> list:
     from crampcoach.store import episodes as episode_repo
 
-    with open_store(db_url).read() as session:
+    with Store(db_url).read() as session:
         return episode_repo.list_episodes(session=session)
 
 

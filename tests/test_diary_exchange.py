@@ -13,7 +13,7 @@ from crampcoach.export.diary_csv import write_csv
 from crampcoach.export.diary_json import write_json
 from crampcoach.fixtures.diary import generate_history
 from crampcoach.services.diary_files import export_diary, import_diary
-from crampcoach.store import Store, open_store
+from crampcoach.store import Store
 from crampcoach.store.episodes import count_episodes
 from crampcoach.store.routine_sessions import count_sessions
 
@@ -47,7 +47,7 @@ def test_generated_history_is_realistic() -> None:
 def test_json_round_trip_is_lossless(
     new_db_url: Callable[[], str], history_file: Path, tmp_path: Path
 ) -> None:
-    first = open_store(new_db_url())
+    first = Store(new_db_url())
     result = import_diary(first, history_file)
     assert result.episodes_added == len(HISTORY.episodes)
     assert result.sessions_added == len(HISTORY.sessions)
@@ -56,7 +56,7 @@ def test_json_round_trip_is_lossless(
     assert exported == history_file.read_text(encoding="utf-8")  # nothing lost on the way in
     again = tmp_path / "again.json"
     again.write_text(exported, encoding="utf-8")
-    second = open_store(new_db_url())
+    second = Store(new_db_url())
     import_diary(second, again)
     assert export_diary(second, "json").encode() == exported.encode()
     assert counts(second) == (len(HISTORY.episodes), len(HISTORY.sessions))
@@ -65,13 +65,13 @@ def test_json_round_trip_is_lossless(
 def test_csv_round_trip_is_lossless(
     new_db_url: Callable[[], str], history_file: Path, tmp_path: Path
 ) -> None:
-    first = open_store(new_db_url())
+    first = Store(new_db_url())
     import_diary(first, history_file)
     exported = export_diary(first, "csv")
     assert exported.count("\n") == len(HISTORY.episodes) + 1
     path = tmp_path / "diary.csv"
     path.write_text(exported, encoding="utf-8", newline="")
-    second = open_store(new_db_url())
+    second = Store(new_db_url())
     assert import_diary(second, path).episodes_added == len(HISTORY.episodes)
     assert export_diary(second, "csv").encode() == exported.encode()
 
@@ -148,7 +148,7 @@ def test_bad_severity_through_the_cli(cli, db_url: str, tmp_path: Path) -> None:
     result = cli("import", str(path))
     assert result.code == 2
     assert "line 6, field severity" in result.err and "nothing was imported" in result.err
-    assert counts(open_store(db_url)) == (0, 0)
+    assert counts(Store(db_url)) == (0, 0)
 
 
 @pytest.mark.parametrize(

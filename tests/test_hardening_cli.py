@@ -33,7 +33,7 @@ from crampcoach.fixtures.motion import generate
 from crampcoach.services import diary_files
 from crampcoach.services.diary_files import ImportResult, export_diary, import_diary
 from crampcoach.services.storage import utc_now
-from crampcoach.store import Store, open_store
+from crampcoach.store import Store
 from crampcoach.store.models import Base, EpisodeRow, RoutineSessionRow, RoutineStepRow
 
 HISTORY = generate_history(nights=365, seed=14)
@@ -53,7 +53,7 @@ def one_line_error(result: Any, *, contains: str = "", what: object = "") -> str
 
 def snapshot(db_url: str) -> tuple[str, dict[str, int]]:
     """Everything stored: the JSON export plus the number of rows of every table."""
-    store = open_store(db_url)
+    store = Store(db_url)
     with store.read() as session:
         counts = {
             name: session.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
@@ -106,7 +106,7 @@ def _at_once(jobs: list[Callable[[], ImportResult]]) -> list[ImportResult]:
 
 def _stored(url: str) -> tuple[int, int, int, int]:
     """(episodes, distinct episode ids, sessions, steps) in the database at `url`."""
-    with open_store(url).read() as session:
+    with Store(url).read() as session:
         return (
             session.scalar(select(func.count()).select_from(EpisodeRow)) or 0,
             session.scalar(select(func.count(func.distinct(EpisodeRow.id)))) or 0,
@@ -173,7 +173,7 @@ def test_item4_two_import_commands_at_once(cli_env: dict[str, str], db_url: str)
     """The real command, twice at once in two processes: both succeed, each entry once."""
     path = Path(cli_env["CRAMPCOACH_DATA_DIR"]).parent / "diary.json"
     path.write_text(write_json(HISTORY), encoding="utf-8")
-    open_store(db_url)  # migrated before, as a diary in use is
+    Store(db_url)  # migrated before, as a diary in use is
     command = [sys.executable, "-m", "crampcoach", "import", str(path)]
     runs = [
         subprocess.Popen(command, env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -531,7 +531,7 @@ def test_item8_csv_export_neutralises_formulas(cli, new_db_url, tmp_path: Path) 
     for cell in cells:
         assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), cell
     assert "0" in cells  # severity, duration and pain afterwards 0: written as plain numbers
-    again = open_store(new_db_url())
+    again = Store(new_db_url())
     result = import_diary(again, path)
     assert result.episodes_added == 2
     before = read_csv(exported, name="diary.csv", now=utc_now())

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketDenialResponse
 
 from crampcoach.diary.models import EpisodeCreate
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import open_store
 from crampcoach.settings import Settings
 from crampcoach.store import episodes as episode_repo
 from crampcoach.web import create_app
@@ -322,7 +322,7 @@ def test_item8_medicines_are_bounded_in_every_door(app_settings: Settings) -> No
 
 # -- 9. /diary and the API are paged --------------------------------------------------------
 def _fill(settings: Settings, count: int, *, night_of: datetime) -> set[str]:
-    store = store_for(settings)
+    store = open_store(settings)
     ids = set()
     with store.write() as session:
         for i in range(count):

@@ -34,7 +34,7 @@ from crampcoach.insights.trends import weekly_trend
 from crampcoach.plurals import count_of, plural_of
 from crampcoach.services.diary_files import import_diary
 from crampcoach.services.insights import diary_data
-from crampcoach.services.storage import store_for, utc_now
+from crampcoach.services.storage import open_store, utc_now
 from crampcoach.settings import Settings
 from crampcoach.web.bar_chart import (
     CHAR_PX,
@@ -322,7 +322,7 @@ def test_half_a_year_on_the_page_and_in_the_pdf(
     history = generate_history(nights=200, seed=5, end=nights[-1])
     path = tmp_path / "history.json"
     path.write_text(write_json(history), encoding="utf-8")
-    store = store_for(settings)
+    store = open_store(settings)
     import_diary(store, path)
     html = client.get("/insights").text
     page = _page_text(html)

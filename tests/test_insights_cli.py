@@ -15,14 +15,14 @@ from sqlalchemy import func, select
 from crampcoach.export.diary_json import write_json
 from crampcoach.fixtures.diary import generate_history
 from crampcoach.insights import preventive_routine_nights, summarize_diary
-from crampcoach.store import open_store
+from crampcoach.store import Store
 from crampcoach.store.models import ScreeningRow, TrialRow
 
 HISTORY_END = date(2026, 10, 31)
 
 
 def _count(db_url: str, table: type) -> int:
-    with open_store(db_url).read() as session:
+    with Store(db_url).read() as session:
         return int(session.scalar(select(func.count()).select_from(table)) or 0)
 
 
@@ -113,7 +113,7 @@ def test_screening_is_kept_and_bad_answers_are_refused(cli, db_url: str) -> None
     assert _count(db_url, ScreeningRow) == 1
     from crampcoach.services.screening import latest_screening
 
-    stored = latest_screening(open_store(db_url))
+    stored = latest_screening(Store(db_url))
     assert stored is not None and stored.result.level == "urgent-today"
 
 

@@ -39,7 +39,7 @@ from crampcoach.lan.pairing import PAIRING_LIFETIME_S, PairingTokens
 from crampcoach.lan.server_certificate import issue
 from crampcoach.lan.site import LanSite
 from crampcoach.services import devices as device_service
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import open_store
 from crampcoach.settings import Settings
 from crampcoach.store import Store as DiaryStore
 from crampcoach.web import create_app
@@ -344,7 +344,7 @@ def _client(lan: LanApp, **options: object) -> TestClient:
 @pytest.fixture
 def lan(tmp_path: Path) -> Iterator[LanApp]:
     settings = Settings(data_dir=tmp_path / "data")
-    store = store_for(settings)
+    store = open_store(settings)
     certs = _make(tmp_path / "data" / "lan", now=datetime.now(UTC))
     clock = Clock()
     site = LanSite.from_certificates(certs, "vm.local", 8443, PairingTokens(clock=clock))

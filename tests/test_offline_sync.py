@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from crampcoach.diary.models import EpisodeCreate
 from crampcoach.services import diary
 from crampcoach.services.sessions import list_sessions
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import open_store
 from crampcoach.settings import Settings
 from crampcoach.store import Store
 from crampcoach.store import episodes as episode_repo
@@ -78,11 +78,11 @@ def _session(**fields: Any) -> dict[str, Any]:
 
 
 def _episodes(settings: Settings) -> int:
-    return len(diary.list_episodes(store_for(settings)))
+    return len(diary.list_episodes(open_store(settings)))
 
 
 def _sessions(settings: Settings) -> int:
-    return len(list_sessions(settings))
+    return len(list_sessions(open_store(settings)))
 
 
 def _post(
@@ -194,7 +194,7 @@ def test_the_same_key_twice_stores_one_session(client: TestClient, settings: Set
     again = _post(client, "/api/sessions", _session(), key)
     assert (first.status_code, again.status_code) == (201, 200), again.text
     assert again.json() == first.json()
-    (saved,) = list_sessions(settings)
+    (saved,) = list_sessions(open_store(settings))
     assert len(saved.record.steps) == len(first.json()["steps"]) > 0
 
 
@@ -213,7 +213,7 @@ def test_two_session_copies_at_the_same_moment_store_one(
         assert sorted(a.status_code for a in answers) == [200, 200, 201], [a.text for a in answers]
         assert all(a.json() == answers[0].json() for a in answers)
         assert _sessions(settings) == round_ + 1
-    (steps,) = {len(s.record.steps) for s in list_sessions(settings)}
+    (steps,) = {len(s.record.steps) for s in list_sessions(open_store(settings))}
     assert steps > 0  # each stored once, with its steps once
 
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crampcoach.services import diary
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import open_store
 from crampcoach.settings import Settings
 from crampcoach.web import create_app
 from web_client import local_client
@@ -99,7 +99,7 @@ def doors(
         assert answer.status_code in (201, 422), answer.text[:300]
         return answer.status_code == 201
 
-    store = store_for(settings_)
+    store = open_store(settings_)
     return {"cli": cli, "form": form, "api": api, "store": lambda _v: store}  # type: ignore[dict-item]
 
 

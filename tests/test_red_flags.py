@@ -425,9 +425,9 @@ def test_every_country_cites_its_sources_and_unknown_ones_get_no_number() -> Non
 def test_the_country_is_guessed_from_the_time_zone(tmp_path: Path) -> None:
     from crampcoach.services.diary import set_profile
     from crampcoach.services.screening import local_help_for
-    from crampcoach.store import open_store
+    from crampcoach.store import Store
 
-    store = open_store(f"sqlite:///{tmp_path / 'c.db'}")
+    store = Store(f"sqlite:///{tmp_path / 'c.db'}")
     set_profile(store, timezone="America/New_York")
     assert local_help_for(store).emergency == "911"
     set_profile(store, timezone="America/New_York", country="GB")  # lives in the UK

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from crampcoach.diary.sessions import SessionFields, session_fields
 from crampcoach.protocol import load_routine
 from crampcoach.services.sessions import list_sessions, save_session
+from crampcoach.services.storage import open_store
 from crampcoach.session.player import SessionPlayer
 from crampcoach.session.record import CameraFigures, SessionRecord, with_camera_figures
 from crampcoach.session.timeline import build_timeline
@@ -56,12 +57,12 @@ def test_camera_figures_are_stored_and_read_back(settings: Settings) -> None:
         3: (10.0, 57.3, 0.881),
         7: (38.4, None, 1.0),
     }
-    save_session(settings, record)
+    save_session(open_store(settings), record)
     plain = played(datetime(2026, 11, 22, 22, 30, tzinfo=AMS))
     off = {"camera_done": None, "camera_range_deg": None, "camera_seen": None}
     plain = replace(plain, steps=tuple(replace(s, **off) for s in plain.steps))
-    save_session(settings, plain)
-    first, second = list_sessions(settings)
+    save_session(open_store(settings), plain)
+    first, second = list_sessions(open_store(settings))
     assert first.record == record
     assert second.record == plain and _camera(second.record) == {}
 

@@ -20,8 +20,8 @@ from crampcoach.store.models import EpisodeRow
 WRITER = """
 import sys
 from crampcoach.services.diary import log_cramp
-from crampcoach.store import open_store
-store = open_store(sys.argv[1])
+from crampcoach.store import Store
+store = Store(sys.argv[1])
 for n in range(int(sys.argv[2])):
     episode = log_cramp(store, leg="left", place="calf", severity=n % 11, minutes=1,
                         at="2026-11-01 03:00", zone="Europe/Amsterdam", notes=f"{sys.argv[3]} {n}",

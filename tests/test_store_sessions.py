@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from crampcoach.diary.sessions import session_fields
 from crampcoach.protocol import load_routine
 from crampcoach.services.sessions import list_sessions, save_session
+from crampcoach.services.storage import open_store
 from crampcoach.session.player import SessionPlayer
 from crampcoach.session.timeline import build_timeline
 from crampcoach.settings import Settings
@@ -39,8 +40,8 @@ def test_save_session_round_trip(settings: Settings) -> None:
     record = run_partly(90, started)
     assert not record.completed
     assert any(step.status == "not reached" for step in record.steps)
-    session_id = save_session(settings, record)
-    saved = list_sessions(settings)
+    session_id = save_session(open_store(settings), record)
+    saved = list_sessions(open_store(settings))
     assert [s.id for s in saved] == [session_id]
     assert saved[0].record == record
     assert saved[0].zone == "Europe/Amsterdam"
@@ -50,17 +51,20 @@ def test_save_session_round_trip(settings: Settings) -> None:
 
 def test_list_sessions_filters_and_limits(settings: Settings) -> None:
     base = datetime(2026, 11, 1, 22, 0, tzinfo=AMS)
-    ids = [save_session(settings, run_partly(30, base + timedelta(days=n))) for n in range(5)]
-    assert [s.id for s in list_sessions(settings)] == ids
-    assert [s.id for s in list_sessions(settings, limit=2)] == ids[-2:]
-    since = list_sessions(settings, since=base + timedelta(days=3))
+    ids = [
+        save_session(open_store(settings), run_partly(30, base + timedelta(days=n)))
+        for n in range(5)
+    ]
+    assert [s.id for s in list_sessions(open_store(settings))] == ids
+    assert [s.id for s in list_sessions(open_store(settings), limit=2)] == ids[-2:]
+    since = list_sessions(open_store(settings), since=base + timedelta(days=3))
     assert [s.id for s in since] == ids[3:]
 
 
 def test_naive_times_are_refused(settings: Settings) -> None:
     record = run_partly(10, datetime(2026, 11, 1, 22, 0))
     with pytest.raises(ValueError, match="timezone-aware"):
-        save_session(settings, record)
+        save_session(open_store(settings), record)
 
 
 def test_migrations_match_the_models(store: Store) -> None:

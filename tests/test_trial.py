@@ -35,7 +35,7 @@ from crampcoach.insights import (
 from crampcoach.insights.trial_text import length_text
 from crampcoach.services import trial as trial_service
 from crampcoach.services.diary import set_profile
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import open_store
 from crampcoach.settings import Settings
 from unavailable import unavailable
 from web_client import profiled_client, sqlite_settings
@@ -333,7 +333,7 @@ def _early(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_length_and_the_end_are_said_before_starting(web_settings: Settings) -> None:
-    store = store_for(web_settings)
+    store = open_store(web_settings)
     set_profile(store, timezone=ZONE)
     preview = trial_service.preview_trial(store, block_days=21, pairs=4, now=EARLY)
     assert (preview.plan.start, preview.plan.nights) == (date(2026, 3, 4), 14 + 2 * 4 * 21)
@@ -388,7 +388,7 @@ def test_started_early_in_the_morning_tonight_is_night_one_everywhere(
     assert "tonight: a baseline night" in page and 'aria-current="date"' in page
     today = web.get("/").text
     assert "Tonight is <strong>a baseline night</strong>" in today
-    store = store_for(web.app.state.settings)  # type: ignore[attr-defined]
+    store = open_store(web.app.state.settings)  # type: ignore[attr-defined]
     overview = trial_service.trial_overview(store)
     assert overview.result is not None and overview.result.status == "running"
     assert overview.tonight == date(2026, 3, 4) and overview.tonight_text == said
@@ -441,7 +441,7 @@ def test_stopping_asks_first_and_says_what_is_lost(web: TestClient, web_settings
         "No, keep it running",
     ):
         assert said in asked.text, said
-    store = store_for(web_settings)
+    store = open_store(web_settings)
     # one POST without the confirmation stops nothing: it asks
     once = web.post("/trial/stop", data={"csrf_token": token})
     assert once.status_code == 200 and "Stop the trial?" in once.text

@@ -18,7 +18,6 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from crampcoach.settings import Settings
-from crampcoach.store import close_stores
 from crampcoach.web import create_app
 from crampcoach.web.hosts import HostPolicy
 
@@ -36,7 +35,7 @@ schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP).include(path_r
 @pytest.fixture(scope="module", autouse=True)
 def _cleanup() -> Iterator[None]:
     yield
-    close_stores()
+    APP.state.store.close()
     _DATA.cleanup()
 
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crampcoach.services import diary
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import open_store
 from crampcoach.settings import Settings
 from crampcoach.web import create_app
 from web_client import local_client
@@ -55,7 +55,7 @@ def _form(**fields: object) -> dict[str, object]:
 
 
 def _count(settings: Settings) -> int:
-    return len(diary.list_episodes(store_for(settings)))
+    return len(diary.list_episodes(open_store(settings)))
 
 
 # -- the diary page ----------------------------------------------------------------------
@@ -65,7 +65,7 @@ def test_logging_a_cramp_by_form_saves_it_and_lists_it_escaped(
     token = _csrf(client)
     answer = client.post("/diary", data={**_form(), "csrf_token": token})
     assert answer.status_code == 303 and answer.headers["location"] == "/diary"
-    (episode,) = diary.list_episodes(store_for(settings))
+    (episode,) = diary.list_episodes(open_store(settings))
     assert (episode.leg, episode.place, episode.severity, episode.duration_s) == (
         "left",
         "calf",
@@ -120,7 +120,7 @@ def test_a_form_post_without_the_token_is_refused(client: TestClient, settings: 
 def test_edit_delete_and_undo_by_form(client: TestClient, settings: Settings) -> None:
     token = _csrf(client)
     client.post("/diary", data={**_form(), "csrf_token": token})
-    (episode,) = diary.list_episodes(store_for(settings))
+    (episode,) = diary.list_episodes(open_store(settings))
 
     edit = client.get(f"/diary/{episode.id}/edit")
     assert edit.status_code == 200 and 'id="save-edit"' in edit.text
@@ -128,12 +128,12 @@ def test_edit_delete_and_undo_by_form(client: TestClient, settings: Settings) ->
         f"/diary/{episode.id}/edit", data={**_form(severity="12"), "csrf_token": token}
     )
     assert refused.status_code == 422
-    assert diary.list_episodes(store_for(settings))[0].severity == 6
+    assert diary.list_episodes(open_store(settings))[0].severity == 6
     changed = client.post(
         f"/diary/{episode.id}/edit", data={**_form(severity="3"), "csrf_token": token}
     )
     assert changed.status_code == 303
-    assert diary.list_episodes(store_for(settings))[0].severity == 3
+    assert diary.list_episodes(open_store(settings))[0].severity == 3
 
     deleted = client.post(f"/diary/{episode.id}/delete", data={"csrf_token": token})
     assert deleted.status_code == 303
@@ -141,7 +141,7 @@ def test_edit_delete_and_undo_by_form(client: TestClient, settings: Settings) ->
     page = client.get("/diary").text
     assert 'id="undo-button"' in page
     client.post("/diary/undo", data={"csrf_token": token})
-    assert [e.id for e in diary.list_episodes(store_for(settings))] == [episode.id]
+    assert [e.id for e in diary.list_episodes(open_store(settings))] == [episode.id]
     nothing = client.post("/diary/undo", data={"csrf_token": token})
     assert nothing.status_code == 303
     assert "Nothing to undo." in client.get("/diary").text

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from crampcoach.export.diary_json import write_json
 from crampcoach.fixtures.diary import generate_history
 from crampcoach.services.diary_files import import_diary
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import open_store
 from crampcoach.services.trial import latest_trial
 from crampcoach.settings import Settings
 from web_client import profiled_client, sqlite_settings
@@ -44,7 +44,7 @@ def test_insights_show_the_imported_history(
     history = generate_history(nights=120, seed=5, end=date.today() - timedelta(days=2))
     path = tmp_path / "history.json"
     path.write_text(write_json(history), encoding="utf-8")
-    import_diary(store_for(settings), path)
+    import_diary(open_store(settings), path)
     page = client.get("/insights")
     assert page.status_code == 200
     text = page.text
@@ -85,7 +85,7 @@ def test_start_a_trial_then_a_second_is_refused_and_today_shows_tonight(
         data={"block_days": "21", "pairs": "4", "seed": "42", "csrf_token": token},
     )
     assert started.status_code == 303 and started.headers["location"] == "/trial"
-    trial = latest_trial(store_for(settings))
+    trial = latest_trial(open_store(settings))
     assert trial is not None and trial.plan.seed == 42 and trial.plan.pairs == 4
     page = client.get("/trial").text
     assert "Trial started" in page
@@ -104,7 +104,7 @@ def test_start_a_trial_then_a_second_is_refused_and_today_shows_tonight(
 
     asked = client.post("/trial/stop", data={"csrf_token": token})  # not confirmed
     assert asked.status_code == 200 and "Stop the trial?" in asked.text
-    assert latest_trial(store_for(settings)).stopped_at is None  # type: ignore[union-attr]
+    assert latest_trial(open_store(settings)).stopped_at is None  # type: ignore[union-attr]
     stopped = client.post("/trial/stop", data={"csrf_token": token, "confirm": "yes"})
     assert stopped.status_code == 303
     assert "Trial stopped" in client.get("/trial").text
@@ -192,7 +192,7 @@ def test_insights_in_the_works_give_the_last_view_instead_of_a_wait(
 
     from crampcoach.services import insights as insights_service
 
-    store = store_for(settings)
+    store = open_store(settings)
     cache = insights_service.InsightsCache()
     old = cache.view(store)
     release, started = threading.Event(), threading.Event()

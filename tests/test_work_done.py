@@ -12,7 +12,7 @@ import pytest
 from crampcoach.protocol import load_routine
 from crampcoach.services.insights import diary_data
 from crampcoach.services.sessions import save_session
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import open_store
 from crampcoach.services.today import today_overview
 from crampcoach.services.trial import start_trial, trial_overview
 from crampcoach.session import SessionPlayer, SessionRecord, build_timeline
@@ -85,13 +85,13 @@ def test_the_camera_counts_before_the_timer() -> None:
 
 
 def test_streak_insights_and_trial_use_the_one_rule(settings: Settings) -> None:
-    store = store_for(settings)
+    store = open_store(settings)
     now = datetime.now(UTC)
     trial = start_trial(store, block_days=14, pairs=3, now=now - timedelta(days=40))
     for days_ago in range(1, 40):
-        save_session(settings, _played(_evening(days_ago), skip_all=days_ago % 2 == 0))
+        save_session(store, _played(_evening(days_ago), skip_all=days_ago % 2 == 0))
     done = {r for r in range(1, 40) if r % 2 == 1}
-    overview = today_overview(settings, nights=7, now=now)
+    overview = today_overview(store, nights=7, now=now)
     routine_marks = [n.routine for n in overview.nights]
     assert sum(routine_marks) in (3, 4)  # every other night, never the skipped ones
     assert overview.streak in (0, 1)  # alternate nights: no run longer than one night
@@ -116,11 +116,11 @@ def test_migration_judges_stored_sessions_by_the_work_done(db_url: str) -> None:
     from alembic import command
     from sqlalchemy import text
 
-    from crampcoach.store import open_store
+    from crampcoach.store import Store
     from crampcoach.store.engine import WRITE_OPTION
     from crampcoach.store.migrate import alembic_config
 
-    store = open_store(db_url)
+    store = Store(db_url)
     skipped = _played(_evening(3), skip_all=True)
     done = _played(_evening(2), skip_all=False)
     from crampcoach.store import routine_sessions as session_repo

@@ -9,14 +9,13 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from crampcoach.cli.context import settings_from
+from crampcoach.cli.context import settings_from, store_from
 from crampcoach.protocol import load_routine
 from crampcoach.services.preferences import effective_preferences
 from crampcoach.services.screening import long_cramp_advice
 from crampcoach.services.sessions import save_session
-from crampcoach.services.storage import StorageError, store_for
+from crampcoach.services.storage import StorageError, Store
 from crampcoach.session import SessionRecord, build_timeline
-from crampcoach.settings import Settings
 from crampcoach.terminal.coach import TerminalCoach
 from crampcoach.terminal.keys import KeyReader, NoKeys, stdin_is_terminal
 from crampcoach.voice import choose_voice
@@ -66,9 +65,9 @@ def register(app: typer.Typer) -> None:
         cue_log: Path | None = typer.Option(None, "--cue-log", hidden=True),
     ) -> None:
         """Run a guided routine: a live display, spoken cues, then a summary."""
-        settings = settings_from(ctx)
+        settings, store = settings_from(ctx), store_from(ctx)
         chosen = load_routine(name)
-        preferred = effective_preferences(settings)  # the same stored defaults as the web's
+        preferred = effective_preferences(store, settings)  # the same stored defaults as the web's
         timeline = build_timeline(
             chosen,
             leg=leg.value if leg else preferred.leg,
@@ -90,21 +89,21 @@ def register(app: typer.Typer) -> None:
             live=console.is_terminal,
             auto_confirm=not interactive,
             notice=notice,
-            long_cramp=long_cramp_advice(store_for(settings)),
+            long_cramp=long_cramp_advice(store),
             cue_log=cue_log,
         )
         with coach.keys if isinstance(coach.keys, KeyReader) else NoKeys():
             record = coach.run()
         coach.print_summary(record)
-        on_session_end(settings, record, console)
+        on_session_end(store, record, console)
         if not record.completed:
             sys.exit(0)
 
 
-def on_session_end(settings: Settings, record: SessionRecord, console: Console) -> None:
+def on_session_end(store: Store, record: SessionRecord, console: Console) -> None:
     """Save every session, partial ones included, and say where it went."""
     try:
-        save_session(settings, record)
+        save_session(store, record)
     except (OSError, StorageError) as exc:
         console.print(f"[yellow]This session could not be saved to the diary: {exc}[/yellow]")
         return

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported by the commands that use them, not at start
 
 MAX_MESSAGE_CHARS = 1000  # a message names the fault and quotes excerpts: far shorter
 LONG_LINE_CHARS = 300  # longer than any message of ours: it quotes someone's input whole
+_STORE = "crampcoach.store"  # the invocation's store, in the root context's meta
 _LONG_QUOTE = re.compile(rf"'[^']{{{EXCERPT_CHARS + 1},}}'")
 
 
@@ -46,6 +47,19 @@ def settings_from(ctx: typer.Context) -> Settings:
     if not isinstance(root.obj, Settings):
         root.obj = Settings()
     return root.obj
+
+
+def store_from(ctx: typer.Context) -> Store:
+    """The diary's store for this invocation: opened (and migrated) on first use, closed
+    when the command ends."""
+    from crampcoach.services.storage import Store, open_store
+
+    root = ctx.find_root()
+    store = root.meta.get(_STORE)
+    if not isinstance(store, Store):
+        store = root.meta[_STORE] = open_store(settings_from(ctx))
+        root.call_on_close(store.close)
+    return store
 
 
 def parse_night(text: str | None, option: str) -> date | None:

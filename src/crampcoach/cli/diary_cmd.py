@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from crampcoach.cli.context import parse_night, settings_from
+from crampcoach.cli.context import parse_night, store_from
 from crampcoach.cli.diary_format import nights_table, one_line
 from crampcoach.diary.bounds import MAX_NIGHTS, excerpt
 from crampcoach.diary.duplicates import LikelyDuplicate
@@ -16,7 +16,7 @@ from crampcoach.diary.text import sentence
 from crampcoach.diary.when import when_words
 from crampcoach.errors import UserError
 from crampcoach.services import diary
-from crampcoach.services.storage import store_for, utc_now
+from crampcoach.services.storage import utc_now
 
 LEG_HELP = "left, right or both"
 PLACE_HELP = "foot, ankle, calf or thigh"
@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
         if minutes is None and missing and _interactive():
             answer = typer.prompt("How many minutes (Enter if you do not know)", default="")
             minutes = _minutes(answer)
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         entry = {
             "leg": _expand(leg, LEGS),
             "place": _expand(where, PLACES),
@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
         """A table of recent nights (the last 30 unless --from/--to say otherwise)."""
         if ctx.invoked_subcommand is not None:
             return
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         night_from = parse_night(date_from, "--from")
         where_filter = diary.recent_filter(
             store,
@@ -195,7 +195,7 @@ def register(app: typer.Typer) -> None:
         notes: str | None = typer.Option(None, "--notes"),
     ) -> None:
         """Change an entry (give the fields to change; in a terminal, asks when none are given)."""
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         changes = {
             "leg": leg and _expand(leg, LEGS),
             "place": where and _expand(where, PLACES),
@@ -224,7 +224,7 @@ def register(app: typer.Typer) -> None:
         yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask."),
     ) -> None:
         """Delete an entry (after asking); `crampcoach diary undo` brings it back."""
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         episode = diary.get_episode(store, episode_id)
         if not yes:
             if not _interactive():
@@ -239,7 +239,7 @@ def register(app: typer.Typer) -> None:
     @group.command("undo")
     def undo(ctx: typer.Context) -> None:
         """Bring back the most recently deleted entry."""
-        episode = diary.undo_delete(store_for(settings_from(ctx)))
+        episode = diary.undo_delete(store_from(ctx))
         print(f"restored {one_line(episode)}")
 
     app.add_typer(group, name="diary")

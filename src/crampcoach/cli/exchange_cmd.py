@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from crampcoach.cli.context import settings_from, write_output
+from crampcoach.cli.context import store_from, write_output
 from crampcoach.diary.bounds import excerpt
 from crampcoach.errors import UserError
 from crampcoach.services.diary_files import (
@@ -15,7 +15,6 @@ from crampcoach.services.diary_files import (
     export_diary,
     import_diary,
 )
-from crampcoach.services.storage import store_for
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +34,7 @@ def register(app: typer.Typer) -> None:
             fmt = "csv" if output.lower().endswith(".csv") else "json"
         if fmt not in FORMATS:
             raise UserError(f"format: use csv, json or fhir (got {excerpt(fmt)})")
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         write_output(output, export_diary(store, fmt), store=store)  # type: ignore[arg-type]
 
     @app.command("import")
@@ -44,7 +43,7 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="A CSV or JSON diary file."),
     ) -> None:
         """Import a diary file; entries already present are left alone, a bad file is refused."""
-        result = import_diary(store_for(settings_from(ctx)), file)
+        result = import_diary(store_from(ctx), file)
         print(
             f"imported {result.episodes_added} entries ({result.episodes_present} already present)"
             f" and {result.sessions_added} sessions ({result.sessions_present} already present)"
@@ -57,5 +56,5 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(..., "--output", "-o", help="The backup file to write."),
     ) -> None:
         """A consistent copy of the diary (SQLite file; a JSON export for a server database)."""
-        kind = backup_diary(store_for(settings_from(ctx)), output)
+        kind = backup_diary(store_from(ctx), output)
         print(f"wrote {output} ({'SQLite database' if kind == 'sqlite' else 'JSON export'})")

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from crampcoach.cli.context import parse_night, parse_nights, settings_from
+from crampcoach.cli.context import parse_night, parse_nights, store_from
 from crampcoach.errors import UserError
 from crampcoach.insights import DiaryInsights, TrialResult
 from crampcoach.insights.reading import period_text
@@ -18,7 +18,6 @@ from crampcoach.insights.trial_text import NIGHT_RULE, length_text
 from crampcoach.plurals import count_of
 from crampcoach.services import trial as trial_service
 from crampcoach.services.insights import summarized
-from crampcoach.services.storage import store_for
 
 
 def _interactive() -> bool:
@@ -95,7 +94,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """What the diary says: cramps a night, trends, patterns, and routine nights against
         the others (an honest rate ratio, or why there is none yet)."""
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         start, end = parse_nights(first, last)
         data, found = summarized(store, first=start, last=end)
         if as_json:
@@ -126,7 +125,7 @@ def register(app: typer.Typer) -> None:
         """Start a trial: a baseline, then pairs of blocks in random order; the plan is shown
         ahead, and each night's assignment is on the Today page. "Tonight" is the diary's
         night: before noon, the night that began yesterday evening."""
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         night = parse_night(first, "--start")
         preview = trial_service.preview_trial(
             store, start=night, baseline_days=baseline, block_days=block, pairs=pairs
@@ -153,7 +152,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="One JSON object on stdout."),
     ) -> None:
         """The trial's schedule, tonight's assignment, and its result so far."""
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         result = trial_service.trial_result(store)
         if result is None:
             raise UserError("no trial yet; start one with `crampcoach trial start`")
@@ -175,7 +174,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Stop the running trial early, after saying what that loses and asking (its
         result stays, marked interim); --yes stops without asking."""
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         preview = trial_service.stop_preview(store)
         if not yes:
             if not _interactive():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from crampcoach.cli.context import settings_from
+from crampcoach.cli.context import store_from
 from crampcoach.safety.countries import country_for_zone
 from crampcoach.services import diary
-from crampcoach.services.storage import store_for, system_zone
+from crampcoach.services.storage import system_zone
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         """Show the profile."""
         if ctx.invoked_subcommand is not None:
             return
-        current = diary.get_profile(store_for(settings_from(ctx)))
+        current = diary.get_profile(store_from(ctx))
         if current is None:
             print(f"No profile yet (time zone: {system_zone()}, from this computer).")
             print("Set one: crampcoach profile set --timezone Europe/Amsterdam --bedtime 22:30")
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Change the given profile fields."""
         saved = diary.set_profile(
-            store_for(settings_from(ctx)),
+            store_from(ctx),
             timezone=timezone,
             country=country,
             bedtime=bedtime,

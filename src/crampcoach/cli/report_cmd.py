@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from crampcoach.cli.context import parse_nights, settings_from, write_output
+from crampcoach.cli.context import parse_nights, store_from, write_output
 from crampcoach.services.reminders import reminder_file
 from crampcoach.services.report import build_report_pdf
-from crampcoach.services.storage import store_for
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +22,7 @@ def register(app: typer.Typer) -> None:
         """One or two pages for your doctor (the whole diary by default): cramps per week,
         severity, time of night, legs and places, what helped, the routine, a trial's
         result, red-flag answers and medicines."""
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         start, end = parse_nights(first, last)
         data = build_report_pdf(store, first=start, last=end)
         write_output(output, data, store=store)
@@ -43,5 +42,5 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """A calendar file that reminds you of the bedtime routine every night, with an
         alarm (any calendar app imports it)."""
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         write_output(output, reminder_file(store, at=at), store=store)

@@ -6,12 +6,11 @@ import sys
 
 import typer
 
-from crampcoach.cli.context import settings_from
+from crampcoach.cli.context import store_from
 from crampcoach.errors import UserError
 from crampcoach.safety import ScreeningResult, load_rules
 from crampcoach.safety.models import Question
 from crampcoach.services import screening as screening_service
-from crampcoach.services.storage import store_for
 
 
 def _parse_answers(pairs: list[str]) -> dict[str, str]:
@@ -80,7 +79,7 @@ def register(app: typer.Typer) -> None:
                 "no answers: run it in a terminal to be asked, or give --answer QUESTION=ANSWER"
                 " (see --questions)"
             )
-        store = store_for(settings_from(ctx))
+        store = store_from(ctx)
         if not answers:
             print(screening_service.local_help_for(store).fill(rules.notice))
             answers = {q.id: _ask(q) for q in rules.questions}

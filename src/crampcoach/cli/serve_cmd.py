@@ -15,7 +15,7 @@ import typer
 from crampcoach.blas_threads import one_blas_thread
 from crampcoach.cli.context import settings_from
 from crampcoach.errors import UserError
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import open_store
 from crampcoach.settings import Settings
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _serve_loopback(settings: Settings, host: str, port: int, open_browser: bool
 
     gate = Gate.for_host(host, _password(settings))
     _check_port_free(host, port)
-    store_for(settings)  # open and migrate the database before the first request
+    store = open_store(settings)  # opened and migrated before the first request
     names = listening_names(host)
     shown = "127.0.0.1" if normal_name(host) in WILDCARDS else host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
@@ -70,7 +70,7 @@ def _serve_loopback(settings: Settings, host: str, port: int, open_browser: bool
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     hosts = HostPolicy.for_server(names, port=port)
     one_blas_thread()  # the live camera's analysers
-    app = create_app(settings, gate=gate, hosts=hosts, warm_up=True)
+    app = create_app(settings, store=store, gate=gate, hosts=hosts, warm_up=True)
     _settle_memory()
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
 
@@ -89,7 +89,7 @@ def _serve_lan(settings: Settings, host: str, port: int, open_browser: bool) -> 
     from crampcoach.web.hosts import LOOPBACK_NAMES, WILDCARDS, HostPolicy, listening_names
     from crampcoach.web.security import Gate, is_loopback
 
-    store = store_for(settings)  # open and migrate the database before the first request
+    store = open_store(settings)  # opened and migrated before the first request
     gate = Gate.for_lan(_password(settings), devices=device_login(store))
     hostname = socket.gethostname().strip().lower()
     own = [hostname, f"{hostname}.local"] if hostname not in ("", "localhost") else []
@@ -123,7 +123,7 @@ def _serve_lan(settings: Settings, host: str, port: int, open_browser: bool) -> 
         threading.Timer(1.0, webbrowser.open, args=(f"{local or site.url}/phone",)).start()
     hosts = HostPolicy(frozenset(certificates.names), port=port, scheme="https")
     one_blas_thread()  # the live camera's analysers
-    app = create_app(settings, gate=gate, hosts=hosts, warm_up=True)
+    app = create_app(settings, store=store, gate=gate, hosts=hosts, warm_up=True)
     app.state.lan = site
     _settle_memory()
     serve_https(

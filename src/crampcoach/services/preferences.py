@@ -11,7 +11,7 @@ from crampcoach.diary.models import Profile
 from crampcoach.diary.preferences import Preferences
 from crampcoach.diary.validation import build_each
 from crampcoach.errors import DiaryError
-from crampcoach.services.storage import store_for, system_zone, utc_now
+from crampcoach.services.storage import system_zone, utc_now
 from crampcoach.settings import Settings
 from crampcoach.store import Store
 from crampcoach.store import profile as profile_repo
@@ -38,9 +38,9 @@ def get_preferences(store: Store) -> Preferences:
         return profile_repo.get_preferences(session=session)
 
 
-def effective_preferences(settings: Settings) -> EffectivePreferences:
+def effective_preferences(store: Store, settings: Settings) -> EffectivePreferences:
     """(leg, tempo_s, voice): each stored preference if set, else the settings default."""
-    stored = get_preferences(store_for(settings))
+    stored = get_preferences(store)
     return EffectivePreferences(
         leg=stored.default_leg or settings.leg,
         tempo_s=stored.tempo_s if stored.tempo_s is not None else settings.tempo_s,

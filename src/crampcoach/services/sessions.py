@@ -11,11 +11,10 @@ from crampcoach.diary.zones import zone_of
 from crampcoach.errors import RoutineError, UserError
 from crampcoach.services.diary import user_zone
 from crampcoach.services.routines import builtin_routine
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import Store
 from crampcoach.session.record import CameraFigures, SessionRecord, with_camera_figures
 from crampcoach.session.replay import Command, ReplayError, replay
 from crampcoach.session.timeline import build_timeline
-from crampcoach.settings import Settings
 from crampcoach.store import routine_sessions as session_repo
 
 
@@ -66,21 +65,16 @@ def played_session(
     return with_camera_figures(record, camera_figures) if camera_figures is not None else record
 
 
-def save_session(
-    settings: Settings, record: SessionRecord, *, client_key: str | None = None
-) -> str:
+def save_session(store: Store, record: SessionRecord, *, client_key: str | None = None) -> str:
     """Store a finished or partial session; returns its id once it is on disk."""
-    return store_session(settings, record, client_key=client_key).session.id
+    return store_session(store, record, client_key=client_key).session.id
 
 
-def store_session(
-    settings: Settings, record: SessionRecord, *, client_key: str | None = None
-) -> Stored:
+def store_session(store: Store, record: SessionRecord, *, client_key: str | None = None) -> Stored:
     """Store a session, once: with a `client_key` (the idempotency key the page made for
     it), a session stored under that key before comes back and nothing is added."""
     if record.started_at.tzinfo is None or record.ended_at.tzinfo is None:
         raise ValueError("a session's started_at and ended_at must be timezone-aware")
-    store = store_for(settings)
     zone = zone_of(record.started_at) or user_zone(store)
     with store.write() as session:
         saved, new = session_repo.insert_session(
@@ -90,18 +84,18 @@ def store_session(
 
 
 def list_sessions(
-    settings: Settings,
+    store: Store,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int | None = None,
 ) -> list[SavedSession]:
     """Saved sessions, oldest first; `limit` keeps the newest ones."""
-    with store_for(settings).read() as session:
+    with store.read() as session:
         return session_repo.list_sessions(session=session, since=since, until=until, limit=limit)
 
 
-def completed_routine_nights(settings: Settings, *, since: datetime) -> set[date]:
+def completed_routine_nights(store: Store, *, since: datetime) -> set[date]:
     """Nights with a completed routine session started at or after `since`."""
-    with store_for(settings).read() as session:
+    with store.read() as session:
         return session_repo.completed_nights(session=session, since=since)

@@ -1,4 +1,4 @@
-"""The store for a settings object, and the system's own time zone."""
+"""Opening the store the settings name, and the system's own time zone."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crampcoach.diary.zones import check_zone
 from crampcoach.settings import Settings
-from crampcoach.store import Store, open_store
+from crampcoach.store import Store
 
 # What the database may raise besides bad input (a lock held too long, a lost
 # connection): the front ends catch this name, not the library's.
 StorageError = SQLAlchemyError
 
 
-def store_for(settings: Settings) -> Store:
-    """The migrated database the settings name (opened once per process)."""
-    return open_store(settings.resolved_database_url)
+def open_store(settings: Settings) -> Store:
+    """The database the settings name, opened and migrated: the caller owns it (the web
+    app for its life, a CLI command for its run) and closes it."""
+    return Store(settings.resolved_database_url)
 
 
 def utc_now() -> datetime:

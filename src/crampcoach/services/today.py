@@ -8,8 +8,7 @@ from datetime import date, datetime, timedelta
 from crampcoach.diary.night import night_in_zone
 from crampcoach.services.diary import list_nights, recent_filter, user_zone
 from crampcoach.services.sessions import completed_routine_nights
-from crampcoach.services.storage import store_for, utc_now
-from crampcoach.settings import Settings
+from crampcoach.services.storage import Store, utc_now
 
 STREAK_HORIZON_DAYS = 366
 
@@ -40,18 +39,15 @@ def routine_streak(routine_nights: set[date], tonight: date) -> int:
     return streak
 
 
-def today_overview(
-    settings: Settings, *, nights: int = 7, now: datetime | None = None
-) -> TodayOverview:
+def today_overview(store: Store, *, nights: int = 7, now: datetime | None = None) -> TodayOverview:
     now = now or utc_now()
-    store = store_for(settings)
     tonight = night_in_zone(now, user_zone(store))
     by_night = {
         n.night: n.episodes
         for n in list_nights(store, recent_filter(store, nights=nights, now=now))
     }
     routine_nights = completed_routine_nights(
-        settings, since=now - timedelta(days=STREAK_HORIZON_DAYS)
+        store, since=now - timedelta(days=STREAK_HORIZON_DAYS)
     )
     glances = []
     for offset in range(nights - 1, -1, -1):

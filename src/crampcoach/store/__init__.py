@@ -3,6 +3,6 @@
 SQLite in the user's data folder by default, PostgreSQL when the URL names one.
 """
 
-from crampcoach.store.database import Store, close_stores, open_store
+from crampcoach.store.database import Store
 
-__all__ = ["Store", "close_stores", "open_store"]
+__all__ = ["Store"]

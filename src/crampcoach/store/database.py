@@ -19,8 +19,10 @@ _VERSION = select(DiaryVersionRow.version).where(DiaryVersionRow.id == 1)
 
 
 class Store:
-    """A migrated database. `write()` is serialised within the process; on SQLite it also
-    takes the file's write lock up front (BEGIN IMMEDIATE), so writers queue, never fail."""
+    """A migrated database, owned by whoever opened it (the web app, one CLI command) and
+    closed by them: there is no process-wide registry of open stores. `write()` is
+    serialised within the store; on SQLite it also takes the file's write lock up front
+    (BEGIN IMMEDIATE), so writers queue, never fail."""
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
@@ -66,22 +68,8 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Store:
+        return self
 
-_open: dict[str, Store] = {}
-_open_lock = threading.Lock()
-
-
-def open_store(url: str) -> Store:
-    """The process's store for `url`, opened (and migrated) on first use."""
-    with _open_lock:
-        store = _open.get(url)
-        if store is None:
-            store = _open[url] = Store(url)
-        return store
-
-
-def close_stores() -> None:
-    with _open_lock:
-        for store in _open.values():
-            store.close()
-        _open.clear()
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

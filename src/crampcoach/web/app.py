@@ -21,7 +21,7 @@ from crampcoach.pose.live import PoseFactory, default_pose_factory
 from crampcoach.pose.pool import PosePool
 from crampcoach.services.insights import InsightsCache
 from crampcoach.services.live_figures import FigureBook
-from crampcoach.services.storage import store_for
+from crampcoach.services.storage import Store, open_store
 from crampcoach.settings import Settings
 from crampcoach.web.deps import verify_csrf
 from crampcoach.web.errors import install_error_pages
@@ -66,13 +66,16 @@ def _telemetry_off() -> dict[str, object]:
 def create_app(
     settings: Settings,
     *,
+    store: Store | None = None,
     gate: Gate | None = None,
     hosts: HostPolicy | None = None,
     pose_factory: PoseFactory | None = None,
     live_limits: LiveLimits | None = None,
     warm_up: bool = False,
 ) -> FastAPI:
-    """Build the app. ``gate`` decides who may use it (no password on loopback by default);
+    """Build the app. ``store`` is the diary's database (by default the one the settings
+    name, opened now and closed when the app shuts down; a store passed in stays its
+    caller's to close); ``gate`` decides who may use it (no password on loopback by default);
     ``hosts`` which `Host` names it answers to (loopback names on any port by default);
     ``pose_factory`` makes the live camera's pose model (MediaPipe Pose by default);
     ``live_limits`` bound the live cameras (how many at once, how long a socket may keep
@@ -84,10 +87,12 @@ def create_app(
         if warm_up:  # the server is ready: warm what /insights and /report.pdf need
             start_warm_up(
                 import_heavy_libraries,
-                lambda: app.state.insights.view(store_for(app.state.settings)),
+                lambda: app.state.insights.view(app.state.store),
             )
         yield
         app.state.pose_pool.close()
+        if store is None:  # the app opened it
+            app.state.store.close()
 
     app = CrampcoachApp(
         lifespan=lifespan,
@@ -101,6 +106,7 @@ def create_app(
         **_telemetry_off(),
     )
     app.state.settings = settings
+    app.state.store = store or open_store(settings)
     app.state.gate = gate or Gate(password_hash=None)
     app.state.hosts = hosts or HostPolicy.for_server()
     app.state.pose_factory = pose_factory or default_pose_factory

@@ -16,7 +16,7 @@ from crampcoach.errors import RoutineError
 from crampcoach.protocol.models import Routine
 from crampcoach.services.live_figures import FigureBook
 from crampcoach.services.routines import builtin_routine
-from crampcoach.services.storage import Store, store_for
+from crampcoach.services.storage import Store
 from crampcoach.settings import Settings
 from crampcoach.web.security import Gate, needs_csrf_token
 
@@ -25,8 +25,8 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-async def get_store(request: Request) -> Store:
-    return store_for(request.app.state.settings)
+async def get_store(connection: HTTPConnection) -> Store:
+    return connection.app.state.store
 
 
 async def get_templates(request: Request) -> Jinja2Templates:

@@ -11,6 +11,8 @@ from crampcoach.services.preferences import (
     read_settings,
     update_settings,
 )
+from crampcoach.services.storage import Store
+from crampcoach.settings import Settings
 from crampcoach.web.deps import SettingsDep, StoreDep
 from crampcoach.web.episode_api import unprocessable
 from crampcoach.web.schemas import PreferencesPublic, ProfilePublic, ProfileUpdate
@@ -18,8 +20,8 @@ from crampcoach.web.schemas import PreferencesPublic, ProfilePublic, ProfileUpda
 router = APIRouter(prefix="/api/profile", tags=["profile"])
 
 
-def _public(view: SettingsView, settings: SettingsDep) -> ProfilePublic:
-    effective = effective_preferences(settings)
+def _public(view: SettingsView, store: Store, settings: Settings) -> ProfilePublic:
+    effective = effective_preferences(store, settings)
     return ProfilePublic(
         saved=view.saved,
         **view.profile.model_dump(),
@@ -31,7 +33,7 @@ def _public(view: SettingsView, settings: SettingsDep) -> ProfilePublic:
 @router.get("", response_model=ProfilePublic)
 def get_profile(store: StoreDep, settings: SettingsDep) -> ProfilePublic:
     """The profile (the computer's zone until one is saved) and the preferences."""
-    return _public(read_settings(store), settings)
+    return _public(read_settings(store), store, settings)
 
 
 @router.put("", response_model=ProfilePublic)
@@ -41,4 +43,4 @@ def put_profile(store: StoreDep, settings: SettingsDep, data: ProfileUpdate) -> 
         view = update_settings(store, data.model_dump(exclude_unset=True))
     except DiaryError as exc:
         unprocessable(exc)
-    return _public(view, settings)
+    return _public(view, store, settings)

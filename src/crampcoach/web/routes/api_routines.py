@@ -10,7 +10,7 @@ from crampcoach.protocol.models import LegChoice
 from crampcoach.services.preferences import effective_preferences
 from crampcoach.services.routines import routine_catalogue
 from crampcoach.session import build_timeline
-from crampcoach.web.deps import SettingsDep, routine_or_404
+from crampcoach.web.deps import SettingsDep, StoreDep, routine_or_404
 from crampcoach.web.schemas import RoutinePublic, TimelinePublic
 
 router = APIRouter(prefix="/api", tags=["routines"])
@@ -33,6 +33,7 @@ def list_routines() -> list[RoutinePublic]:
 
 @router.get("/timeline", response_model=TimelinePublic)
 def timeline(
+    store: StoreDep,
     settings: SettingsDep,
     routine: str = Query(..., min_length=1, max_length=60, description="A shipped routine."),
     leg: LegChoice | None = None,
@@ -40,7 +41,7 @@ def timeline(
 ) -> TimelinePublic:
     """The whole timeline of a routine, as the session engine expands it."""
     chosen = routine_or_404(routine)
-    preferred = effective_preferences(settings)
+    preferred = effective_preferences(store, settings)
     built = build_timeline(
         chosen,
         leg=leg or preferred.leg,

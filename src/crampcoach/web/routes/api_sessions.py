@@ -14,7 +14,7 @@ from crampcoach.services.sessions import (
     store_session,
 )
 from crampcoach.session import SessionRecord
-from crampcoach.web.deps import LiveFiguresDep, SettingsDep
+from crampcoach.web.deps import LiveFiguresDep, StoreDep
 from crampcoach.web.idempotency import REPEATED, IdempotencyKeyDep
 from crampcoach.web.schemas import SessionCreate, SessionPublic
 
@@ -39,7 +39,7 @@ def _public(session_id: str, record: SessionRecord) -> SessionPublic:
 
 @router.post("", response_model=SessionPublic, status_code=201, responses=REPEATED)
 def create_session(
-    settings: SettingsDep,
+    store: StoreDep,
     figures: LiveFiguresDep,
     data: SessionCreate,
     response: Response,
@@ -66,17 +66,15 @@ def create_session(
     except PlayedSessionError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     if key is None:
-        return _public(save_session(settings, record), record)
-    stored = store_session(settings, record, client_key=key)
+        return _public(save_session(store, record), record)
+    stored = store_session(store, record, client_key=key)
     if not stored.new:
         response.status_code = 200
     return _public(stored.session.id, stored.session.record)
 
 
 @router.get("", response_model=list[SessionPublic])
-def recent_sessions(
-    settings: SettingsDep, limit: int = Query(20, ge=1, le=500)
-) -> list[SessionPublic]:
+def recent_sessions(store: StoreDep, limit: int = Query(20, ge=1, le=500)) -> list[SessionPublic]:
     """The newest sessions, newest first."""
-    saved = list_sessions(settings, limit=limit)
+    saved = list_sessions(store, limit=limit)
     return [_public(s.id, s.record) for s in reversed(saved)]

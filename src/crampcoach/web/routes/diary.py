@@ -93,7 +93,7 @@ def _diary_page(
     page = diary.diary_page(store, filters.where, before=before)
     if form is None:
         now_local = utc_now().astimezone(ZoneInfo(zone))
-        form = new_form(now_local=now_local, leg=effective_preferences(settings).leg)
+        form = new_form(now_local=now_local, leg=effective_preferences(store, settings).leg)
     query = filters.query
     context = {
         "page": "diary",

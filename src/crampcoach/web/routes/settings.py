@@ -92,7 +92,7 @@ def settings_page(
     request: Request, templates: TemplatesDep, store: StoreDep, settings: SettingsDep
 ) -> Response:
     view = read_settings(store)
-    effective = effective_preferences(settings)
+    effective = effective_preferences(store, settings)
     values = {
         "timezone": view.profile.timezone,
         "country": view.profile.country or "",

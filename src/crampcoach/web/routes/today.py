@@ -23,9 +23,9 @@ def today(
         "today.html",
         {
             "page": "today",
-            "overview": today_overview(settings),
+            "overview": today_overview(store),
             "routines": routine_catalogue(),
-            "leg": effective_preferences(settings).leg,
+            "leg": effective_preferences(store, settings).leg,
             "trial": tonight(store),
         },
     )
