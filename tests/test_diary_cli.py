@@ -16,8 +16,8 @@ AMS = ZoneInfo("Europe/Amsterdam")
 
 
 def rows(db_url: str, *, include_deleted: bool = True) -> int:
-    with Store(db_url).read() as session:
-        return count_episodes(session=session, include_deleted=include_deleted)
+    with Store(db_url).read() as db:
+        return count_episodes(db=db, include_deleted=include_deleted)
 
 
 def saved_id(out: str) -> str:
@@ -291,8 +291,8 @@ def test_log_asks_before_a_likely_duplicate(cli, db_url: str) -> None:
 def _episodes(db_url: str) -> list:
     from crampcoach.store import episodes as episode_repo
 
-    with Store(db_url).read() as session:
-        return episode_repo.list_episodes(session=session)
+    with Store(db_url).read() as db:
+        return episode_repo.list_episodes(db=db)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "fhir"])

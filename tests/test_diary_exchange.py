@@ -21,10 +21,8 @@ HISTORY = generate_history(nights=730, seed=7)
 
 
 def counts(store: Store) -> tuple[int, int]:
-    with store.read() as session:
-        return count_episodes(session=session, include_deleted=True), count_sessions(
-            session=session
-        )
+    with store.read() as db:
+        return count_episodes(db=db, include_deleted=True), count_sessions(db=db)
 
 
 @pytest.fixture(scope="module")

@@ -54,9 +54,9 @@ def one_line_error(result: Any, *, contains: str = "", what: object = "") -> str
 def snapshot(db_url: str) -> tuple[str, dict[str, int]]:
     """Everything stored: the JSON export plus the number of rows of every table."""
     store = Store(db_url)
-    with store.read() as session:
+    with store.read() as db:
         counts = {
-            name: session.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+            name: db.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
             for name in Base.metadata.tables
         }
     return export_diary(store, "json"), counts
@@ -106,12 +106,12 @@ def _at_once(jobs: list[Callable[[], ImportResult]]) -> list[ImportResult]:
 
 def _stored(url: str) -> tuple[int, int, int, int]:
     """(episodes, distinct episode ids, sessions, steps) in the database at `url`."""
-    with Store(url).read() as session:
+    with Store(url).read() as db:
         return (
-            session.scalar(select(func.count()).select_from(EpisodeRow)) or 0,
-            session.scalar(select(func.count(func.distinct(EpisodeRow.id)))) or 0,
-            session.scalar(select(func.count()).select_from(RoutineSessionRow)) or 0,
-            session.scalar(select(func.count()).select_from(RoutineStepRow)) or 0,
+            db.scalar(select(func.count()).select_from(EpisodeRow)) or 0,
+            db.scalar(select(func.count(func.distinct(EpisodeRow.id)))) or 0,
+            db.scalar(select(func.count()).select_from(RoutineSessionRow)) or 0,
+            db.scalar(select(func.count()).select_from(RoutineStepRow)) or 0,
         )
 
 

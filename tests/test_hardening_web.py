@@ -324,7 +324,7 @@ def test_item8_medicines_are_bounded_in_every_door(app_settings: Settings) -> No
 def _fill(settings: Settings, count: int, *, night_of: datetime) -> set[str]:
     store = open_store(settings)
     ids = set()
-    with store.write() as session:
+    with store.write() as db:
         for i in range(count):
             data = EpisodeCreate(
                 started_at=night_of + timedelta(seconds=7 * i),
@@ -334,7 +334,7 @@ def _fill(settings: Settings, count: int, *, night_of: datetime) -> set[str]:
                 place="calf",
                 severity=i % 11,
             )
-            ids.add(episode_repo.create_episode(session=session, data=data, now=night_of).id)
+            ids.add(episode_repo.create_episode(db=db, data=data, now=night_of).id)
     return ids
 
 

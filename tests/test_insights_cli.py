@@ -22,8 +22,8 @@ HISTORY_END = date(2026, 10, 31)
 
 
 def _count(db_url: str, table: type) -> int:
-    with Store(db_url).read() as session:
-        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+    with Store(db_url).read() as db:
+        return int(db.scalar(select(func.count()).select_from(table)) or 0)
 
 
 @pytest.fixture

@@ -394,10 +394,10 @@ def test_the_device_cookie_is_httponly_secure_and_strict(lan: LanApp) -> None:
     assert not any(f.startswith("domain") for f in flags)
     token = device.split(";")[0].split("=", 1)[1]
     assert len(token) >= 43  # 32 random bytes
-    with lan.store.read() as session:  # stored hashed, never as is
+    with lan.store.read() as db:  # stored hashed, never as is
         from crampcoach.store.models import DeviceRow
 
-        row = session.query(DeviceRow).one()
+        row = db.query(DeviceRow).one()
     assert row.token_hash == device_service.token_hash(token) and token not in row.token_hash
 
 

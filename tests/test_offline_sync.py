@@ -282,37 +282,35 @@ def test_the_store_skips_a_key_another_writer_is_storing(store: Store, db_url: s
 
     def insert_second() -> None:
         first_inserted.wait(10)
-        with other.write() as session:
+        with other.write() as db:
             stored = episode_repo.create_episode(
-                session=session, data=_entry(), now=datetime.now(UTC), client_key=key
+                db=db, data=_entry(), now=datetime.now(UTC), client_key=key
             )
             second.append(stored.id)
 
     thread = threading.Thread(target=insert_second)
     thread.start()
     try:
-        with store.write() as session:
-            first = episode_repo.create_episode(
-                session=session, data=_entry(), now=NOW, client_key=key
-            )
+        with store.write() as db:
+            first = episode_repo.create_episode(db=db, data=_entry(), now=NOW, client_key=key)
             first_inserted.set()
             time.sleep(0.5)  # the other writer is waiting on this transaction now
     finally:
         thread.join(30)
         other.close()
     assert second == [first.id]
-    with store.read() as session:
-        assert episode_repo.count_episodes(session=session) == 1
+    with store.read() as db:
+        assert episode_repo.count_episodes(db=db) == 1
 
 
 def test_the_store_returns_the_entry_of_a_key_in_later_transactions(store: Store) -> None:
     key = _key()
-    with store.write() as session:
-        first = episode_repo.create_episode(session=session, data=_entry(), now=NOW, client_key=key)
-    with store.write() as session:
+    with store.write() as db:
+        first = episode_repo.create_episode(db=db, data=_entry(), now=NOW, client_key=key)
+    with store.write() as db:
         again = episode_repo.create_episode(
-            session=session, data=_entry(), now=NOW + timedelta(minutes=1), client_key=key
+            db=db, data=_entry(), now=NOW + timedelta(minutes=1), client_key=key
         )
     assert again == first
-    with store.read() as session:
-        assert episode_repo.count_episodes(session=session) == 1
+    with store.read() as db:
+        assert episode_repo.count_episodes(db=db) == 1

@@ -69,17 +69,17 @@ def test_camera_figures_are_stored_and_read_back(settings: Settings) -> None:
 
 def test_camera_figures_survive_export_and_import(store: Store) -> None:
     record = played(datetime(2026, 11, 23, 23, 5, tzinfo=AMS))
-    with store.write() as session:
-        saved = repo.add_session(session=session, record=record, zone="Europe/Amsterdam")
+    with store.write() as db:
+        saved = repo.add_session(db=db, record=record, zone="Europe/Amsterdam")
     exported = json.loads(json.dumps(session_fields(saved)))
     assert exported["steps"][3]["camera_range_deg"] == 57.3
     assert exported["steps"][1]["camera_done"] is None
     imported = SessionFields.model_validate({**exported, "id": "imported-1"}).to_saved()
     assert imported.record == saved.record
-    with store.write() as session:
-        repo.add_sessions(session=session, sessions=[imported])  # the bulk import path
-    with store.read() as session:
-        again = {s.id: s for s in repo.list_sessions(session=session)}
+    with store.write() as db:
+        repo.add_sessions(db=db, sessions=[imported])  # the bulk import path
+    with store.read() as db:
+        again = {s.id: s for s in repo.list_sessions(db=db)}
     assert again["imported-1"].record == saved.record
     # Files written before camera figures existed still import: the fields are optional.
     old = {**exported, "id": "old-1"}

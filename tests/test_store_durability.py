@@ -42,8 +42,8 @@ def writer(db_url: str, count: int, name: str) -> subprocess.Popen[str]:
 def stored_ids(db_url: str) -> set[str]:
     store = Store(db_url)  # a fresh open, as after a crash
     try:
-        with store.read() as session:
-            return set(session.scalars(select(EpisodeRow.id)))
+        with store.read() as db:
+            return set(db.scalars(select(EpisodeRow.id)))
     finally:
         store.close()
 

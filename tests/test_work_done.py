@@ -125,10 +125,10 @@ def test_migration_judges_stored_sessions_by_the_work_done(db_url: str) -> None:
     done = _played(_evening(2), skip_all=False)
     from crampcoach.store import routine_sessions as session_repo
 
-    with store.write() as session:
-        old = session_repo.add_session(session=session, record=skipped, zone=ZONE).id
-        good = session_repo.add_session(session=session, record=done, zone=ZONE).id
-        session.execute(text("UPDATE routine_sessions SET completed = true"))  # the old way
+    with store.write() as db:
+        old = session_repo.add_session(db=db, record=skipped, zone=ZONE).id
+        good = session_repo.add_session(db=db, record=done, zone=ZONE).id
+        db.execute(text("UPDATE routine_sessions SET completed = true"))  # the old way
     config = alembic_config()
     with store.engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
         config.attributes["connection"] = connection

@@ -74,9 +74,9 @@ def pair_device(
     store: Store, user_agent: str | None, *, now: datetime | None = None
 ) -> PairedDevice:
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    with store.write(diary=False) as session:
+    with store.write(diary=False) as db:
         device = device_repo.add_device(
-            session=session,
+            db=db,
             device_id=str(uuid.uuid4()),
             name=device_name(user_agent)[:NAME_CHARS],
             token_hash=token_hash(token),
@@ -93,14 +93,14 @@ def recognise_device(
     if not token or len(token) > MAX_TOKEN_CHARS or not _TOKEN.match(token):
         return None
     digest = token_hash(token)
-    with store.read() as session:
-        device = device_repo.device_by_token_hash(session=session, token_hash=digest)
+    with store.read() as db:
+        device = device_repo.device_by_token_hash(db=db, token_hash=digest)
     if device is None or device.revoked_at is not None:
         return None
     now = now or utc_now()
     if now - device.last_seen_at >= SEEN_EVERY:
-        with store.write(diary=False) as session:
-            device_repo.mark_seen(session=session, device_id=device.id, now=now)
+        with store.write(diary=False) as db:
+            device_repo.mark_seen(db=db, device_id=device.id, now=now)
     return device
 
 
@@ -116,16 +116,14 @@ def device_login(store: Store) -> Callable[[str], str | None]:
 
 def list_devices(store: Store) -> list[StoredDevice]:
     """The devices still paired, newest first."""
-    with store.read() as session:
-        return device_repo.active_devices(session=session)
+    with store.read() as db:
+        return device_repo.active_devices(db=db)
 
 
 def revoke_device(store: Store, device_id: str, *, now: datetime | None = None) -> StoredDevice:
     """Unpair a device: its cookie stops working at its next request."""
-    with store.write(diary=False) as session:
-        device = device_repo.revoke_device(
-            session=session, device_id=device_id, now=now or utc_now()
-        )
+    with store.write(diary=False) as db:
+        device = device_repo.revoke_device(db=db, device_id=device_id, now=now or utc_now())
     if device is None:
         raise NotFoundError("no such paired device (it may have been revoked already)")
     return device

@@ -32,8 +32,8 @@ class Night:
 
 
 def get_profile(store: Store) -> Profile | None:
-    with store.read() as session:
-        return profile_repo.get_profile(session=session)
+    with store.read() as db:
+        return profile_repo.get_profile(db=db)
 
 
 def user_zone(store: Store) -> str:
@@ -68,8 +68,8 @@ def set_profile(
         if fields.get(blank_is_none) == "":
             fields[blank_is_none] = None
     profile = build(Profile, fields)
-    with store.write() as session:
-        return profile_repo.set_profile(session=session, profile=profile, now=utc_now())
+    with store.write() as db:
+        return profile_repo.set_profile(db=db, profile=profile, now=utc_now())
 
 
 def _minutes_to_seconds(minutes: float | None) -> int | None:
@@ -151,29 +151,27 @@ def log_cramp_once(
             "notes": notes,
         },
     )
-    with store.write() as session:
+    with store.write() as db:
         if client_key is not None:
-            earlier = episode_repo.episode_by_client_key(session=session, client_key=client_key)
+            earlier = episode_repo.episode_by_client_key(db=db, client_key=client_key)
             if earlier is not None:  # this very entry, sent again
                 return Logged(earlier, False)
         if not allow_duplicate:
             near = episode_repo.episodes_between(
-                session=session,
+                db=db,
                 start=started_at - DUPLICATE_WINDOW,
                 end=started_at + DUPLICATE_WINDOW,
             )
             same = likely_duplicate(leg=data.leg, started_at=data.started_at, entries=near)
             if same is not None:
                 raise LikelyDuplicate(same, data.started_at)
-        episode, new = episode_repo.insert_episode(
-            session=session, data=data, now=now, client_key=client_key
-        )
+        episode, new = episode_repo.insert_episode(db=db, data=data, now=now, client_key=client_key)
     return Logged(episode, new)
 
 
 def list_episodes(store: Store, where: EpisodeFilter | None = None) -> list[Episode]:
-    with store.read() as session:
-        return episode_repo.list_episodes(session=session, where=where)
+    with store.read() as db:
+        return episode_repo.list_episodes(db=db, where=where)
 
 
 def recent_filter(
@@ -208,19 +206,19 @@ def page_of_episodes(
 ) -> tuple[list[Episode], PageKey | None]:
     """Up to `size` entries newest first, starting just before `before`, and where the next
     (older) page starts (None on the last page)."""
-    with store.read() as session:
-        return episode_repo.page_of_episodes(session=session, where=where, size=size, before=before)
+    with store.read() as db:
+        return episode_repo.page_of_episodes(db=db, where=where, size=size, before=before)
 
 
 def diary_page(
     store: Store, where: EpisodeFilter, *, before: PageKey | None = None, size: int = PAGE_SIZE
 ) -> Page:
     """One page of entries, newest first, starting just before `before`."""
-    with store.read() as session:
+    with store.read() as db:
         episodes, next_key = episode_repo.page_of_episodes(
-            session=session, where=where, size=size, before=before
+            db=db, where=where, size=size, before=before
         )
-        entries, night_count, worst = episode_repo.tally_episodes(session=session, where=where)
+        entries, night_count, worst = episode_repo.tally_episodes(db=db, where=where)
     grouped: dict[date, list[Episode]] = {}
     for episode in reversed(episodes):
         grouped.setdefault(episode.night, []).append(episode)
@@ -237,8 +235,8 @@ def list_nights(store: Store, where: EpisodeFilter | None = None) -> list[Night]
 
 
 def get_episode(store: Store, episode_id: str) -> Episode:
-    with store.read() as session:
-        return episode_repo.get_episode(session=session, episode_id=episode_id)
+    with store.read() as db:
+        return episode_repo.get_episode(db=db, episode_id=episode_id)
 
 
 def edit_episode(
@@ -263,24 +261,22 @@ def edit_episode(
     if not fields:
         raise DiaryError("nothing to change: give at least one field to edit")
     data = build(EpisodeUpdate, fields)
-    with store.write() as session:
-        return episode_repo.update_episode(
-            session=session, episode_id=current.id, data=data, now=now
-        )
+    with store.write() as db:
+        return episode_repo.update_episode(db=db, episode_id=current.id, data=data, now=now)
 
 
 def delete_episode(store: Store, episode_id: str, *, now: datetime | None = None) -> Episode:
     """Hide an entry; `undo_delete` brings back the most recent deletion first."""
-    with store.write() as session:
+    with store.write() as db:
         return episode_repo.delete_episode(
-            session=session, episode_id=episode_id, now=now or datetime.now(UTC)
+            db=db, episode_id=episode_id, now=now or datetime.now(UTC)
         )
 
 
 def undo_delete(store: Store) -> Episode:
     """Bring back the most recently deleted entry."""
-    with store.write() as session:
-        restored = episode_repo.restore_last_deleted(session=session)
+    with store.write() as db:
+        restored = episode_repo.restore_last_deleted(db=db)
     if restored is None:
         raise DiaryError("nothing to undo: no deleted entry")
     return restored

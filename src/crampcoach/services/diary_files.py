@@ -40,11 +40,11 @@ class ImportResult:
 
 
 def read_content(store: Store) -> DiaryContent:
-    with store.read() as session:
+    with store.read() as db:
         return DiaryContent(
-            profile=profile_repo.get_profile(session=session),
-            episodes=episode_repo.list_episodes(session=session),
-            sessions=session_repo.list_sessions(session=session),
+            profile=profile_repo.get_profile(db=db),
+            episodes=episode_repo.list_episodes(db=db),
+            sessions=session_repo.list_sessions(db=db),
         )
 
 
@@ -52,8 +52,8 @@ def export_diary(store: Store, fmt: Format) -> str:
     """The diary as CSV (entries only), JSON (profile, entries, sessions) or a FHIR R4
     Bundle of Observations (entries and medicines, for a health record)."""
     if fmt == "csv":
-        with store.read() as session:
-            return write_csv(episode_repo.list_episodes(session=session))
+        with store.read() as db:
+            return write_csv(episode_repo.list_episodes(db=db))
     if fmt == "fhir":
         content = read_content(store)
         bundle = fhir_bundle(content.episodes, content.profile, now=utc_now())
@@ -157,11 +157,11 @@ def import_diary(store: Store, path: Path, *, now: datetime | None = None) -> Im
     """
     now = now or utc_now()
     content = parse_file(path, now=now)
-    with store.write() as session:
-        added = episode_repo.add_episodes(session=session, episodes=content.episodes)
-        sessions_added = session_repo.add_sessions(session=session, sessions=content.sessions)
+    with store.write() as db:
+        added = episode_repo.add_episodes(db=db, episodes=content.episodes)
+        sessions_added = session_repo.add_sessions(db=db, sessions=content.sessions)
         profile_set = content.profile is not None and profile_repo.add_profile_if_missing(
-            session=session, profile=content.profile, now=now
+            db=db, profile=content.profile, now=now
         )
     return ImportResult(
         episodes_added=len(added),

@@ -46,9 +46,9 @@ def diary_data(
         raise DiaryError(f"{last} is before the first night ({first})", field="last")
     where = build(EpisodeFilter, {"night_from": first, "night_to": last})
     tonight = night_in_zone(now, user_zone(store))
-    with store.read() as session:
-        routine = session_repo.completed_nights(session=session)
-        episodes = episode_repo.list_episodes(session=session, where=where)
+    with store.read() as db:
+        routine = session_repo.completed_nights(db=db)
+        episodes = episode_repo.list_episodes(db=db, where=where)
     kept = sorted({e.night for e in episodes} | routine)
     end = last or max([tonight - timedelta(days=1), *kept[-1:]])
     start = first or (kept[0] if kept else end)

@@ -34,8 +34,8 @@ class SettingsView(NamedTuple):
 
 
 def get_preferences(store: Store) -> Preferences:
-    with store.read() as session:
-        return profile_repo.get_preferences(session=session)
+    with store.read() as db:
+        return profile_repo.get_preferences(db=db)
 
 
 def effective_preferences(store: Store, settings: Settings) -> EffectivePreferences:
@@ -49,9 +49,9 @@ def effective_preferences(store: Store, settings: Settings) -> EffectivePreferen
 
 
 def read_settings(store: Store) -> SettingsView:
-    with store.read() as session:
-        profile = profile_repo.get_profile(session=session)
-        preferences = profile_repo.get_preferences(session=session)
+    with store.read() as db:
+        profile = profile_repo.get_profile(db=db)
+        preferences = profile_repo.get_preferences(db=db)
     if profile is None:
         return SettingsView(Profile(timezone=system_zone()), preferences, saved=False)
     return SettingsView(profile, preferences, saved=True)
@@ -71,8 +71,8 @@ def update_settings(
     preference). Everything is validated before anything is written, in one transaction."""
     _check(changes)
     now = now or utc_now()
-    with store.write() as session:
-        current = profile_repo.get_profile(session=session)
+    with store.write() as db:
+        current = profile_repo.get_profile(db=db)
         profile_fields = current.model_dump() if current else {"timezone": system_zone()}
         for field in PROFILE_FIELDS:
             if field in changes and (changes[field] is not None or field in NULLABLE):
@@ -81,11 +81,11 @@ def update_settings(
         for field in NULLABLE:
             if profile_fields.get(field) == "":
                 profile_fields[field] = None
-        preference_fields = profile_repo.get_preferences(session=session).model_dump()
+        preference_fields = profile_repo.get_preferences(db=db).model_dump()
         preference_fields.update({k: changes[k] for k in PREFERENCE_FIELDS if k in changes})
         profile, preferences = build_each(
             (Profile, profile_fields), (Preferences, preference_fields)
         )
-        profile_repo.set_profile(session=session, profile=profile, now=now)
-        profile_repo.set_preferences(session=session, preferences=preferences, now=now)
+        profile_repo.set_profile(db=db, profile=profile, now=now)
+        profile_repo.set_preferences(db=db, preferences=preferences, now=now)
     return SettingsView(profile, preferences, saved=True)

@@ -20,8 +20,8 @@ def take_screening(
     """Judge the answers by the rules (refusing bad ones before anything is stored) and
     keep the result."""
     result: ScreeningResult = screen(answers, where=local_help_for(store))
-    with store.write() as session:
-        return screening_repo.add_screening(session=session, result=result, now=now or utc_now())
+    with store.write() as db:
+        return screening_repo.add_screening(db=db, result=result, now=now or utc_now())
 
 
 def local_help_for(store: Store) -> LocalHelp:
@@ -40,5 +40,5 @@ def long_cramp_advice(store: Store) -> str:
 
 
 def latest_screening(store: Store) -> StoredScreening | None:
-    with store.read() as session:
-        return screening_repo.latest_screening(session=session)
+    with store.read() as db:
+        return screening_repo.latest_screening(db=db)

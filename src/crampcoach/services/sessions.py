@@ -76,9 +76,9 @@ def store_session(store: Store, record: SessionRecord, *, client_key: str | None
     if record.started_at.tzinfo is None or record.ended_at.tzinfo is None:
         raise ValueError("a session's started_at and ended_at must be timezone-aware")
     zone = zone_of(record.started_at) or user_zone(store)
-    with store.write() as session:
+    with store.write() as db:
         saved, new = session_repo.insert_session(
-            session=session, record=record, zone=zone, client_key=client_key
+            db=db, record=record, zone=zone, client_key=client_key
         )
     return Stored(saved, new)
 
@@ -91,11 +91,11 @@ def list_sessions(
     limit: int | None = None,
 ) -> list[SavedSession]:
     """Saved sessions, oldest first; `limit` keeps the newest ones."""
-    with store.read() as session:
-        return session_repo.list_sessions(session=session, since=since, until=until, limit=limit)
+    with store.read() as db:
+        return session_repo.list_sessions(db=db, since=since, until=until, limit=limit)
 
 
 def completed_routine_nights(store: Store, *, since: datetime) -> set[date]:
     """Nights with a completed routine session started at or after `since`."""
-    with store.read() as session:
-        return session_repo.completed_nights(session=session, since=since)
+    with store.read() as db:
+        return session_repo.completed_nights(db=db, since=since)

@@ -133,21 +133,19 @@ def start_trial(
     problem = year_problem(plan.end)
     if problem:  # every night of the plan must be one the diary can hold
         raise TrialError(f"a trial from {start} would end on {plan.end}: its nights {problem}")
-    with store.write() as session:
-        current = trial_repo.latest_trial(session=session)
+    with store.write() as db:
+        current = trial_repo.latest_trial(db=db)
         if current is not None and _running(current, tonight):
             raise TrialRunning(
                 f"a trial is already running (from {current.plan.start} to {current.plan.end});"
                 " stop it first with `crampcoach trial stop`"
             )
-        return trial_repo.add_trial(
-            session=session, plan=plan, washout_days=DEFAULT_WASHOUT, now=now
-        )
+        return trial_repo.add_trial(db=db, plan=plan, washout_days=DEFAULT_WASHOUT, now=now)
 
 
 def latest_trial(store: Store) -> StoredTrial | None:
-    with store.read() as session:
-        return trial_repo.latest_trial(session=session)
+    with store.read() as db:
+        return trial_repo.latest_trial(db=db)
 
 
 def tonight(store: Store, *, now: datetime | None = None) -> Tonight | None:
@@ -196,8 +194,8 @@ def stop_preview(store: Store, *, now: datetime | None = None) -> StopPreview:
 def stop_trial(store: Store, *, now: datetime | None = None) -> StoredTrial:
     """Stop the running trial (callers ask first: see `stop_preview`)."""
     now = now or utc_now()
-    with store.write() as session:
-        trial = trial_repo.latest_trial(session=session)
+    with store.write() as db:
+        trial = trial_repo.latest_trial(db=db)
         if trial is None or not _running(trial, _tonight(store, now)):
             raise TrialError("no trial is running")
-        return trial_repo.stop_trial(session=session, trial_id=trial.id, now=now)
+        return trial_repo.stop_trial(db=db, trial_id=trial.id, now=now)

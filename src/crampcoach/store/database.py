@@ -42,8 +42,8 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        with Session(self.engine, expire_on_commit=False) as db, db.begin():
+            yield db
 
     @contextmanager
     def write(self, *, diary: bool = True) -> Iterator[Session]:
@@ -53,12 +53,12 @@ class Store:
         device seen), so those caches stay."""
         with (
             self._write_lock,
-            Session(self._writer, expire_on_commit=False) as session,
-            session.begin(),
+            Session(self._writer, expire_on_commit=False) as db,
+            db.begin(),
         ):
-            yield session
+            yield db
             if diary:
-                session.execute(_BUMP)
+                db.execute(_BUMP)
 
     def version(self) -> int:
         """The diary's version: it changes with every write, from any process."""

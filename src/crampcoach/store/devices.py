@@ -25,39 +25,39 @@ def _stored(row: DeviceRow) -> StoredDevice:
 
 
 def add_device(
-    *, session: Session, device_id: str, name: str, token_hash: str, now: datetime
+    *, db: Session, device_id: str, name: str, token_hash: str, now: datetime
 ) -> StoredDevice:
     row = DeviceRow(
         id=device_id, name=name, token_hash=token_hash, created_at=now, last_seen_at=now
     )
-    session.add(row)
-    session.flush()
+    db.add(row)
+    db.flush()
     return _stored(row)
 
 
-def device_by_token_hash(*, session: Session, token_hash: str) -> StoredDevice | None:
-    row = session.scalars(select(DeviceRow).where(DeviceRow.token_hash == token_hash)).first()
+def device_by_token_hash(*, db: Session, token_hash: str) -> StoredDevice | None:
+    row = db.scalars(select(DeviceRow).where(DeviceRow.token_hash == token_hash)).first()
     return _stored(row) if row is not None else None
 
 
-def mark_seen(*, session: Session, device_id: str, now: datetime) -> None:
-    session.execute(update(DeviceRow).where(DeviceRow.id == device_id).values(last_seen_at=now))
+def mark_seen(*, db: Session, device_id: str, now: datetime) -> None:
+    db.execute(update(DeviceRow).where(DeviceRow.id == device_id).values(last_seen_at=now))
 
 
-def active_devices(*, session: Session) -> list[StoredDevice]:
+def active_devices(*, db: Session) -> list[StoredDevice]:
     query = (
         select(DeviceRow)
         .where(DeviceRow.revoked_at.is_(None))
         .order_by(DeviceRow.created_at.desc(), DeviceRow.id)
     )
-    return [_stored(row) for row in session.scalars(query)]
+    return [_stored(row) for row in db.scalars(query)]
 
 
-def revoke_device(*, session: Session, device_id: str, now: datetime) -> StoredDevice | None:
+def revoke_device(*, db: Session, device_id: str, now: datetime) -> StoredDevice | None:
     """Revoke an active device; None when there is no such active device."""
-    row = session.get(DeviceRow, device_id)
+    row = db.get(DeviceRow, device_id)
     if row is None or row.revoked_at is not None:
         return None
     row.revoked_at = now
-    session.flush()
+    db.flush()
     return _stored(row)

@@ -1,4 +1,5 @@
-"""Repository of cramp episodes. Every function takes a keyword-only SQLAlchemy session."""
+"""Repository of cramp episodes. Every function takes a keyword-only SQLAlchemy session,
+`db` (a "session" in crampcoach is a routine session)."""
 
 from __future__ import annotations
 
@@ -49,14 +50,14 @@ def to_episode(row: Any) -> Episode:
 
 
 def create_episode(
-    *, session: Session, data: EpisodeCreate, now: datetime, client_key: str | None = None
+    *, db: Session, data: EpisodeCreate, now: datetime, client_key: str | None = None
 ) -> Episode:
     """Store a new entry (see `insert_episode` for `client_key`)."""
-    return insert_episode(session=session, data=data, now=now, client_key=client_key)[0]
+    return insert_episode(db=db, data=data, now=now, client_key=client_key)[0]
 
 
 def insert_episode(
-    *, session: Session, data: EpisodeCreate, now: datetime, client_key: str | None = None
+    *, db: Session, data: EpisodeCreate, now: datetime, client_key: str | None = None
 ) -> tuple[Episode, bool]:
     """The entry as stored, and whether this call stored it. With a `client_key` (the
     idempotency key the page made for it), an entry already stored under that key is
@@ -72,31 +73,31 @@ def insert_episode(
     }
     if client_key is None:
         row = EpisodeRow(**fields)
-        session.add(row)
-        session.flush()
+        db.add(row)
+        db.flush()
         return to_episode(row), True
     row_with_key = {**fields, "client_key": client_key}
-    new = bool(insert_new(session=session, rows=[row_with_key], key=EpisodeRow.id))
-    stored = episode_by_client_key(session=session, client_key=client_key)
+    new = bool(insert_new(db=db, rows=[row_with_key], key=EpisodeRow.id))
+    stored = episode_by_client_key(db=db, client_key=client_key)
     assert stored is not None  # inserted now, or by the copy that came first
     return stored, new
 
 
-def episode_by_client_key(*, session: Session, client_key: str) -> Episode | None:
+def episode_by_client_key(*, db: Session, client_key: str) -> Episode | None:
     """The entry stored under this idempotency key (deleted or not), if any."""
-    row = session.execute(select(_COLUMNS).where(EpisodeRow.client_key == client_key)).first()
+    row = db.execute(select(_COLUMNS).where(EpisodeRow.client_key == client_key)).first()
     return to_episode(row) if row is not None else None
 
 
-def add_episodes(*, session: Session, episodes: Sequence[Episode]) -> set[str]:
+def add_episodes(*, db: Session, episodes: Sequence[Episode]) -> set[str]:
     """Insert stored episodes as they are (an import): ids and timestamps kept. An entry
     whose id is already stored (deleted ones included) is left alone, also when another
     import adds it at the same moment; returns the ids really inserted."""
     rows = [episode.model_dump() for episode in episodes]
-    return insert_new(session=session, rows=rows, key=EpisodeRow.id)
+    return insert_new(db=db, rows=rows, key=EpisodeRow.id)
 
 
-def _row(session: Session, episode_id: str, *, deleted: bool = False) -> EpisodeRow:
+def _row(db: Session, episode_id: str, *, deleted: bool = False) -> EpisodeRow:
     key = episode_id.strip().lower()
     if len(key) < MIN_ID_PREFIX:
         raise DiaryError(f"give at least {MIN_ID_PREFIX} characters of the id", field="id")
@@ -106,7 +107,7 @@ def _row(session: Session, episode_id: str, *, deleted: bool = False) -> Episode
     query = query.where(
         EpisodeRow.deleted_at.is_not(None) if deleted else EpisodeRow.deleted_at.is_(None)
     )
-    rows = session.scalars(query.limit(2)).all()
+    rows = db.scalars(query.limit(2)).all()
     if not rows:
         raise NotFoundError(f"no diary entry with id {excerpt(episode_id)}")
     if len(rows) > 1:
@@ -115,64 +116,62 @@ def _row(session: Session, episode_id: str, *, deleted: bool = False) -> Episode
     return rows[0]
 
 
-def get_episode(*, session: Session, episode_id: str) -> Episode:
+def get_episode(*, db: Session, episode_id: str) -> Episode:
     """An entry by its id or a unique prefix of it (at least four characters)."""
-    return to_episode(_row(session, episode_id))
+    return to_episode(_row(db, episode_id))
 
 
-def update_episode(
-    *, session: Session, episode_id: str, data: EpisodeUpdate, now: datetime
-) -> Episode:
-    row = _row(session, episode_id)
+def update_episode(*, db: Session, episode_id: str, data: EpisodeUpdate, now: datetime) -> Episode:
+    row = _row(db, episode_id)
     for field, value in data.model_dump(exclude_unset=True).items():
         if value is not None or field == "pain_after":
             setattr(row, field, value)
     row.night = night_in_zone(row.started_at, row.zone)
     row.updated_at = now
-    session.flush()
+    db.flush()
     return to_episode(row)
 
 
-def delete_episode(*, session: Session, episode_id: str, now: datetime) -> Episode:
+def delete_episode(*, db: Session, episode_id: str, now: datetime) -> Episode:
     """Soft delete: the entry is hidden, and `restore_last_deleted` can bring it back."""
-    row = _row(session, episode_id)
+    row = _row(db, episode_id)
     row.deleted_at = now
-    session.flush()
+    db.flush()
     return to_episode(row)
 
 
-def restore_last_deleted(*, session: Session) -> Episode | None:
+def restore_last_deleted(*, db: Session) -> Episode | None:
     query = (
         select(EpisodeRow)
         .where(EpisodeRow.deleted_at.is_not(None))
         .order_by(EpisodeRow.deleted_at.desc(), EpisodeRow.id.desc())
         .limit(1)
     )
-    row = session.scalars(query).first()
+    row = db.scalars(query).first()
     if row is None:
         return None
     row.deleted_at = None
-    session.flush()
+    db.flush()
     return to_episode(row)
 
 
-def list_episodes(*, session: Session, where: EpisodeFilter | None = None) -> list[Episode]:
+def list_episodes(*, db: Session, where: EpisodeFilter | None = None) -> list[Episode]:
     """Live entries, oldest first (by start, then id); the newest `limit` when limited."""
     where = where or EpisodeFilter()
     query = _filtered(select(_COLUMNS), where)
     if where.limit is not None:
         newest = query.order_by(EpisodeRow.started_at.desc(), EpisodeRow.id.desc())
-        rows = list(session.execute(newest.limit(where.limit)))[::-1]
+        rows = list(db.execute(newest.limit(where.limit)))[::-1]
     else:
-        rows = list(session.execute(query.order_by(EpisodeRow.started_at, EpisodeRow.id)))
+        rows = list(db.execute(query.order_by(EpisodeRow.started_at, EpisodeRow.id)))
     return [to_episode(row) for row in rows]
 
 
-def count_episodes(*, session: Session, include_deleted: bool = False) -> int:
+def count_episodes(*, db: Session, include_deleted: bool = False) -> int:
     query = select(func.count()).select_from(EpisodeRow)
     if not include_deleted:
         query = query.where(EpisodeRow.deleted_at.is_(None))
-    return int(session.scalar(query) or 0)
+    return int(db.scalar(query) or 0)
 
 
 def _filtered(query: Any, where: EpisodeFilter) -> Any:
@@ -194,7 +193,7 @@ def _filtered(query: Any, where: EpisodeFilter) -> Any:
 
 
 def page_of_episodes(
-    *, session: Session, where: EpisodeFilter, size: int, before: PageKey | None = None
+    *, db: Session, where: EpisodeFilter, size: int, before: PageKey | None = None
 ) -> tuple[list[Episode], PageKey | None]:
     """Up to `size` entries newest first, older than `before` when given, and the key the
     next (older) page starts before (None on the last page). Index-backed: the cost of a
@@ -208,14 +207,14 @@ def page_of_episodes(
             )
         )
     query = query.order_by(EpisodeRow.started_at.desc(), EpisodeRow.id.desc()).limit(size + 1)
-    rows = list(session.execute(query))
+    rows = list(db.execute(query))
     episodes = [to_episode(row) for row in rows[:size]]
     more = len(rows) > size
     last = episodes[-1] if more else None
     return episodes, (PageKey(last.started_at, last.id) if last else None)
 
 
-def tally_episodes(*, session: Session, where: EpisodeFilter) -> tuple[int, int, int | None]:
+def tally_episodes(*, db: Session, where: EpisodeFilter) -> tuple[int, int, int | None]:
     """(entries, nights, worst severity) of what `where` asks for, counted in the database."""
     query = _filtered(
         select(
@@ -225,15 +224,15 @@ def tally_episodes(*, session: Session, where: EpisodeFilter) -> tuple[int, int,
         ),
         where,
     )
-    entries, nights, worst = session.execute(query).one()
+    entries, nights, worst = db.execute(query).one()
     return int(entries), int(nights), worst
 
 
-def episodes_between(*, session: Session, start: datetime, end: datetime) -> list[Episode]:
+def episodes_between(*, db: Session, start: datetime, end: datetime) -> list[Episode]:
     """Live entries that began between `start` and `end` (both included)."""
     query = select(_COLUMNS).where(
         EpisodeRow.deleted_at.is_(None),
         EpisodeRow.started_at >= start,
         EpisodeRow.started_at <= end,
     )
-    return [to_episode(row) for row in session.execute(query.order_by(EpisodeRow.started_at))]
+    return [to_episode(row) for row in db.execute(query.order_by(EpisodeRow.started_at))]

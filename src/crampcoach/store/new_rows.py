@@ -20,7 +20,7 @@ _DIALECTS = {"postgresql", "sqlite"}
 
 
 def insert_new(
-    *, session: Session, rows: Sequence[dict[str, Any]], key: InstrumentedAttribute[Any]
+    *, db: Session, rows: Sequence[dict[str, Any]], key: InstrumentedAttribute[Any]
 ) -> set[Any]:
     """Insert the rows whose primary `key` is not present yet; returns their keys.
 
@@ -29,11 +29,11 @@ def insert_new(
     """
     if not rows:
         return set()
-    dialect = session.get_bind().dialect.name
+    dialect = db.get_bind().dialect.name
     if dialect not in _DIALECTS:
         raise NotImplementedError(f"inserting new rows is not written for {dialect}")
     ordered = sorted(rows, key=lambda row: row[key.key])
     table = key.class_.__table__  # a Core insert: the ORM's bulk path only adds overhead here
     insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
     statement = insert(table).on_conflict_do_nothing().returning(table.c[key.key])
-    return set(session.scalars(statement, ordered))
+    return set(db.scalars(statement, ordered))

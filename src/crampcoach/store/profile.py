@@ -15,8 +15,8 @@ from crampcoach.store.new_rows import insert_new
 PROFILE_ID = 1
 
 
-def get_profile(*, session: Session) -> Profile | None:
-    row = session.get(ProfileRow, PROFILE_ID)
+def get_profile(*, db: Session) -> Profile | None:
+    row = db.get(ProfileRow, PROFILE_ID)
     if row is None:
         return None
     return Profile.model_construct(
@@ -28,22 +28,22 @@ def get_profile(*, session: Session) -> Profile | None:
     )
 
 
-def set_profile(*, session: Session, profile: Profile, now: datetime) -> Profile:
-    row = session.get(ProfileRow, PROFILE_ID)
+def set_profile(*, db: Session, profile: Profile, now: datetime) -> Profile:
+    row = db.get(ProfileRow, PROFILE_ID)
     if row is None:
         row = ProfileRow(id=PROFILE_ID)
-        session.add(row)
+        db.add(row)
     row.timezone = profile.timezone
     row.country = profile.country
     row.bedtime = profile.bedtime
     row.medicines = list(profile.medicines)
     row.conditions = list(profile.conditions)
     row.updated_at = now
-    session.flush()
+    db.flush()
     return profile
 
 
-def add_profile_if_missing(*, session: Session, profile: Profile, now: datetime) -> bool:
+def add_profile_if_missing(*, db: Session, profile: Profile, now: datetime) -> bool:
     """Store `profile` when there is none yet (also when another import is adding one at
     the same moment: the first one wins); returns whether this one was stored."""
     row = {
@@ -55,12 +55,12 @@ def add_profile_if_missing(*, session: Session, profile: Profile, now: datetime)
         "conditions": list(profile.conditions),
         "updated_at": now,
     }
-    return bool(insert_new(session=session, rows=[row], key=ProfileRow.id))
+    return bool(insert_new(db=db, rows=[row], key=ProfileRow.id))
 
 
-def get_preferences(*, session: Session) -> Preferences:
+def get_preferences(*, db: Session) -> Preferences:
     """The stored preferences; all unset when there is no profile row yet."""
-    row = session.get(ProfileRow, PROFILE_ID)
+    row = db.get(ProfileRow, PROFILE_ID)
     if row is None:
         return Preferences()
     return Preferences.model_construct(
@@ -68,14 +68,14 @@ def get_preferences(*, session: Session) -> Preferences:
     )
 
 
-def set_preferences(*, session: Session, preferences: Preferences, now: datetime) -> Preferences:
+def set_preferences(*, db: Session, preferences: Preferences, now: datetime) -> Preferences:
     """Store the preferences on the profile row, which must exist (set_profile first)."""
-    row = session.get(ProfileRow, PROFILE_ID)
+    row = db.get(ProfileRow, PROFILE_ID)
     if row is None:
         raise LookupError("set the profile before its preferences")
     row.default_leg = preferences.default_leg
     row.tempo_s = preferences.tempo_s
     row.voice = preferences.voice
     row.updated_at = now
-    session.flush()
+    db.flush()
     return preferences

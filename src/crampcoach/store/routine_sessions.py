@@ -39,7 +39,7 @@ def _to_saved(row: RoutineSessionRow) -> SavedSession:
 
 def add_session(
     *,
-    session: Session,
+    db: Session,
     record: SessionRecord,
     zone: str,
     session_id: str | None = None,
@@ -47,13 +47,13 @@ def add_session(
 ) -> SavedSession:
     """Store a session (see `insert_session` for `client_key`)."""
     return insert_session(
-        session=session, record=record, zone=zone, session_id=session_id, client_key=client_key
+        db=db, record=record, zone=zone, session_id=session_id, client_key=client_key
     )[0]
 
 
 def insert_session(
     *,
-    session: Session,
+    db: Session,
     record: SessionRecord,
     zone: str,
     session_id: str | None = None,
@@ -64,14 +64,14 @@ def insert_session(
     returned instead and nothing is added (False), also when the two copies arrive at the
     same moment."""
     if client_key is not None:
-        return _add_once(session, record, zone, session_id or str(uuid.uuid4()), client_key)
+        return _add_once(db, record, zone, session_id or str(uuid.uuid4()), client_key)
     session_id = session_id or str(uuid.uuid4())
     row = RoutineSessionRow(
         **_head(session_id, record, zone),
         steps=[RoutineStepRow(**_step_columns(step)) for step in record.steps],
     )
-    session.add(row)
-    session.flush()
+    db.add(row)
+    db.flush()
     return _to_saved(row), True
 
 
@@ -95,39 +95,39 @@ def _step_rows(session_id: str, record: SessionRecord) -> list[dict[str, Any]]:
 
 
 def _add_once(
-    session: Session, record: SessionRecord, zone: str, session_id: str, client_key: str
+    db: Session, record: SessionRecord, zone: str, session_id: str, client_key: str
 ) -> tuple[SavedSession, bool]:
     head = {**_head(session_id, record, zone), "client_key": client_key}
-    new = bool(insert_new(session=session, rows=[head], key=RoutineSessionRow.id))
+    new = bool(insert_new(db=db, rows=[head], key=RoutineSessionRow.id))
     steps = _step_rows(session_id, record)
     if new and steps:
-        session.execute(insert(RoutineStepRow.__table__), steps)
-    stored = session_by_client_key(session=session, client_key=client_key)
+        db.execute(insert(RoutineStepRow.__table__), steps)
+    stored = session_by_client_key(db=db, client_key=client_key)
     assert stored is not None  # inserted now, or by the copy that came first
     return stored, new
 
 
-def session_by_client_key(*, session: Session, client_key: str) -> SavedSession | None:
+def session_by_client_key(*, db: Session, client_key: str) -> SavedSession | None:
     """The session stored under this idempotency key, if any."""
     query = select(RoutineSessionRow).where(RoutineSessionRow.client_key == client_key)
-    row = session.scalars(query).first()
+    row = db.scalars(query).first()
     return _to_saved(row) if row is not None else None
 
 
-def add_sessions(*, session: Session, sessions: Sequence[SavedSession]) -> set[str]:
+def add_sessions(*, db: Session, sessions: Sequence[SavedSession]) -> set[str]:
     """Insert saved sessions as they are (an import): ids kept, in two bulk statements. A
     session whose id is already stored is left alone (steps and all), also when another
     import adds it at the same moment; returns the ids really inserted."""
     heads = [_head(saved.id, saved.record, saved.zone) for saved in sessions]
     steps = [row for saved in sessions for row in _step_rows(saved.id, saved.record)]
-    added = insert_new(session=session, rows=heads, key=RoutineSessionRow.id)
+    added = insert_new(db=db, rows=heads, key=RoutineSessionRow.id)
     new_steps = [step for step in steps if step["session_id"] in added]
     if new_steps:
-        session.execute(insert(RoutineStepRow.__table__), new_steps)
+        db.execute(insert(RoutineStepRow.__table__), new_steps)
     return added
 
 
-def completed_nights(*, session: Session, since: datetime | None = None) -> set[date]:
+def completed_nights(*, db: Session, since: datetime | None = None) -> set[date]:
     """The nights (of the sessions' own zones) with a completed preventive routine (not a
     cramp-now one, which a cramp brings on) since `since`."""
     query = (
@@ -140,12 +140,12 @@ def completed_nights(*, session: Session, since: datetime | None = None) -> set[
     )
     if since is not None:
         query = query.where(RoutineSessionRow.started_at >= since)
-    return set(session.scalars(query))
+    return set(db.scalars(query))
 
 
 def list_sessions(
     *,
-    session: Session,
+    db: Session,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int | None = None,
@@ -158,13 +158,11 @@ def list_sessions(
         query = query.where(RoutineSessionRow.started_at < until)
     if limit is not None:
         newest = query.order_by(RoutineSessionRow.started_at.desc(), RoutineSessionRow.id.desc())
-        rows = list(session.scalars(newest.limit(limit)))[::-1]
+        rows = list(db.scalars(newest.limit(limit)))[::-1]
     else:
-        rows = list(
-            session.scalars(query.order_by(RoutineSessionRow.started_at, RoutineSessionRow.id))
-        )
+        rows = list(db.scalars(query.order_by(RoutineSessionRow.started_at, RoutineSessionRow.id)))
     return [_to_saved(row) for row in rows]
 
 
-def count_sessions(*, session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(RoutineSessionRow)) or 0)
+def count_sessions(*, db: Session) -> int:
+    return int(db.scalar(select(func.count()).select_from(RoutineSessionRow)) or 0)

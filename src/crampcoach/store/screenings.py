@@ -20,18 +20,18 @@ class StoredScreening:
     result: ScreeningResult
 
 
-def add_screening(*, session: Session, result: ScreeningResult, now: datetime) -> StoredScreening:
+def add_screening(*, db: Session, result: ScreeningResult, now: datetime) -> StoredScreening:
     row = ScreeningRow(
         id=str(uuid.uuid4()), taken_at=now, level=result.level, result=result.to_dict()
     )
-    session.add(row)
-    session.flush()
+    db.add(row)
+    db.flush()
     return StoredScreening(row.id, row.taken_at, result)
 
 
-def latest_screening(*, session: Session) -> StoredScreening | None:
+def latest_screening(*, db: Session) -> StoredScreening | None:
     query = select(ScreeningRow).order_by(ScreeningRow.taken_at.desc(), ScreeningRow.id.desc())
-    row = session.scalars(query.limit(1)).first()
+    row = db.scalars(query.limit(1)).first()
     if row is None:
         return None
     return StoredScreening(row.id, row.taken_at, ScreeningResult.from_dict(row.result))

@@ -33,9 +33,7 @@ def _to_stored(row: TrialRow) -> StoredTrial:
     return StoredTrial(row.id, plan, row.washout_days, row.created_at, row.stopped_at)
 
 
-def add_trial(
-    *, session: Session, plan: TrialPlan, washout_days: int, now: datetime
-) -> StoredTrial:
+def add_trial(*, db: Session, plan: TrialPlan, washout_days: int, now: datetime) -> StoredTrial:
     row = TrialRow(
         id=str(uuid.uuid4()),
         start=plan.start,
@@ -47,22 +45,22 @@ def add_trial(
         created_at=now,
         stopped_at=None,
     )
-    session.add(row)
-    session.flush()
+    db.add(row)
+    db.flush()
     return _to_stored(row)
 
 
-def latest_trial(*, session: Session) -> StoredTrial | None:
+def latest_trial(*, db: Session) -> StoredTrial | None:
     """The most recently started trial, stopped or not."""
     query = select(TrialRow).order_by(TrialRow.created_at.desc(), TrialRow.id.desc()).limit(1)
-    row = session.scalars(query).first()
+    row = db.scalars(query).first()
     return None if row is None else _to_stored(row)
 
 
-def stop_trial(*, session: Session, trial_id: str, now: datetime) -> StoredTrial:
-    row = session.get(TrialRow, trial_id)
+def stop_trial(*, db: Session, trial_id: str, now: datetime) -> StoredTrial:
+    row = db.get(TrialRow, trial_id)
     if row is None:
         raise LookupError(trial_id)
     row.stopped_at = now
-    session.flush()
+    db.flush()
     return _to_stored(row)
