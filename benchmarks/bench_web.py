@@ -48,7 +48,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -58,8 +57,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-import httpx
 
 from bench_load import Connection
 from crampcoach.fixtures.diary import generate_history
@@ -71,6 +68,7 @@ from local_server import (
     free_port,
     import_history,
     percentile,
+    running,
     server,
 )
 
@@ -136,32 +134,11 @@ def floor_server(log_dir: Path, start_timeout: float = 30) -> Iterator[Running]:
     """benchmarks/hello_app.py on a free loopback port, ready (GET / answered) when
     yielded; terminated (killed if need be) on the way out. Output to log_dir/floor.log."""
     port = free_port()
-    log = log_dir / "floor.log"
     cmd = [sys.executable, str(HELLO_APP), "--host", HOST, "--port", str(port)]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://{HOST}:{port}"
-    try:
-        deadline = time.monotonic() + start_timeout
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"{LABEL}: the floor server exited:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"{LABEL}: the floor server did not start in {start_timeout:g} s")
-            time.sleep(0.1)
-        yield Running(url, process.pid)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    label = f"{LABEL}: the floor server"
+    log = log_dir / "floor.log"
+    with running(cmd, port, log=log, ready="/", label=label, start_timeout=start_timeout) as up:
+        yield up
 
 
 # -- the load --------------------------------------------------------------------------

@@ -99,25 +99,47 @@ def server(
     yielded; terminated (killed if need be) on the way out. Its output goes to
     data_dir/serve.log."""
     port = free_port()
-    log = data_dir / "serve.log"
     cmd = [sys.executable, "-m", "crampcoach", "serve", "--host", HOST, "--port", str(port)]
+    with running(
+        cmd,
+        port,
+        log=data_dir / "serve.log",
+        ready="/healthz",
+        label=f"{label}: the server",
+        env=crampcoach_env(data_dir, src),
+        start_timeout=start_timeout,
+    ) as started:
+        yield started
+
+
+@contextmanager
+def running(
+    cmd: list[str],
+    port: int,
+    *,
+    log: Path,
+    ready: str,
+    label: str,
+    env: dict[str, str] | None = None,
+    start_timeout: float = 30,
+) -> Iterator[Running]:
+    """A server process listening on HOST:`port`, yielded once GET `ready` answers 200;
+    terminated (killed if need be) on the way out. Its output goes to `log`."""
     with log.open("wb") as sink:
-        process = subprocess.Popen(
-            cmd, env=crampcoach_env(data_dir, src), stdout=sink, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(cmd, env=env, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://{HOST}:{port}"
     try:
         deadline = time.monotonic() + start_timeout
         while True:
             if process.poll() is not None:
-                raise SystemExit(f"{label}: the server exited:\n{log.read_text()}")
+                raise SystemExit(f"{label} exited:\n{log.read_text()}")
             try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{url}{ready}", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise SystemExit(f"{label}: the server did not start within {start_timeout:g} s")
+                raise SystemExit(f"{label} did not start within {start_timeout:g} s")
             time.sleep(0.1)
         yield Running(url, process.pid)
     finally:

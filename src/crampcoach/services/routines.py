@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from crampcoach.protocol import list_routines, load_routine
 from crampcoach.protocol.loader import load_builtin
@@ -20,8 +21,9 @@ class RoutineEntry:
     minutes: float
 
 
-def routine_catalogue() -> list[RoutineEntry]:
-    return [
+@cache  # the shipped routines do not change while the process runs
+def routine_catalogue() -> tuple[RoutineEntry, ...]:
+    return tuple(
         RoutineEntry(
             r.name,
             r.title,
@@ -31,7 +33,7 @@ def routine_catalogue() -> list[RoutineEntry]:
             build_timeline(r, leg="right").total_s / 60,
         )
         for r in list_routines()
-    ]
+    )
 
 
 def builtin_routine(name: str) -> Routine:
