@@ -13,6 +13,9 @@ floor's median from the same run:
   fresh SQLite diary of its own (the database made and migrated before timing), at most
   6x (importing SQLAlchemy's ORM alone costs about 4x the floor)
 - routines: `crampcoach routines`, at most 2x
+- typer run (no goal, for scale): a one-command Typer app run with one option; Typer
+  0.29 builds each parameter's converter with pydantic when a command runs, which
+  `import typer, rich` does not pay
 
 Exits 1 when a goal is missed.
 """
@@ -29,6 +32,14 @@ import time
 from pathlib import Path
 
 GOALS = {"--help": 2.0, "log": 6.0, "routines": 2.0}
+TYPER_RUN = """
+import typer, rich
+app = typer.Typer()
+@app.command()
+def hello(times: int = 1) -> None:
+    pass
+app(["--times", "2"], standalone_mode=False)
+"""
 LOG = ["log", "--leg", "left", "--where", "calf", "--severity", "5", "--minutes", "2", "--yes"]
 
 
@@ -57,6 +68,7 @@ def main() -> int:
             "--help": command("--help"),
             "log": command(*LOG),
             "routines": command("routines"),
+            "typer run": [sys.executable, "-c", TYPER_RUN],
         }
         timed(cases["log"], env)  # the diary made and migrated once, before timing
         times: dict[str, list[float]] = {name: [] for name in cases}
@@ -78,6 +90,8 @@ def main() -> int:
         missed += not ok
         verdict = "PASS" if ok else "MISSED"
         print(f"{name:<10} {median * 1000:>10.1f} {ratio:>8.2f} {goal:>5.0f}x  {verdict}")
+    run = statistics.median(times["typer run"])
+    print(f"{'typer run':<10} {run * 1000:>10.1f} {run / floor:>8.2f} {'':>6}  (no goal)")
     return 1 if missed else 0
 
 

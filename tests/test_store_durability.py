@@ -19,12 +19,15 @@ from crampcoach.store.models import EpisodeRow
 # Logs cramps in a loop and prints each id once `log_cramp` has returned (committed).
 WRITER = """
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from crampcoach.services.diary import log_cramp
 from crampcoach.store import Store
+at = datetime(2026, 11, 1, 3, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 store = Store(sys.argv[1])
 for n in range(int(sys.argv[2])):
     episode = log_cramp(store, leg="left", place="calf", severity=n % 11, minutes=1,
-                        at="2026-11-01 03:00", zone="Europe/Amsterdam", notes=f"{sys.argv[3]} {n}",
+                        started_at=at, zone="Europe/Amsterdam", notes=f"{sys.argv[3]} {n}",
                         allow_duplicate=True)  # the same minute on purpose: a write burst
     print(episode.id, flush=True)
 """

@@ -3,6 +3,7 @@ is no process-wide registry of open stores."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_two_apps_on_two_diaries_keep_apart(tmp_path: Path) -> None:
         place="calf",
         severity=5,
         minutes=1,
-        at="2026-11-01 03:00",
+        started_at=datetime(2026, 11, 1, 3, 0, tzinfo=UTC),
         zone="Europe/Amsterdam",
     )
     assert len(local_client(first).get("/api/episodes").json()) == 1

@@ -13,7 +13,7 @@ from crampcoach.diary.bounds import MAX_NIGHTS, excerpt
 from crampcoach.diary.duplicates import LikelyDuplicate
 from crampcoach.diary.models import HELPED, LEGS, PLACES
 from crampcoach.diary.text import sentence
-from crampcoach.diary.when import when_words
+from crampcoach.diary.when import parse_at, when_words
 from crampcoach.errors import UserError
 from crampcoach.services import diary
 from crampcoach.services.storage import utc_now
@@ -110,7 +110,7 @@ def register(app: typer.Typer) -> None:
             "place": _expand(where, PLACES),
             "severity": severity,
             "minutes": minutes,
-            "at": when,
+            "started_at": parse_at(when, now=utc_now(), zone=diary.user_zone(store)),
             "woke": woke,
             "helped": _list(helped),
             "tags": _list(tag),
@@ -214,7 +214,13 @@ def register(app: typer.Typer) -> None:
             changes["severity"] = typer.prompt("Severity", default=current.severity, type=int)
             minutes = typer.prompt("Minutes", default=current.duration_s / 60, type=float)
             changes["notes"] = typer.prompt("Notes", default=current.notes or "-").strip("-")
-        episode = diary.edit_episode(store, episode_id, at=at, minutes=minutes, **changes)
+        started_at = None
+        if at is not None:  # read in the entry's own zone
+            zone = diary.get_episode(store, episode_id).zone
+            started_at = parse_at(at, now=utc_now(), zone=zone)
+        episode = diary.edit_episode(
+            store, episode_id, started_at=started_at, minutes=minutes, **changes
+        )
         print(f"changed {one_line(episode)}")
 
     @group.command("delete")

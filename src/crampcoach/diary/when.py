@@ -79,12 +79,19 @@ def parse_at(text: str | None, *, now: datetime, zone: str) -> datetime:
         raise DiaryError(
             f"cannot read {excerpt(text)} as a time; {_EXAMPLES}", field="at"
         ) from None
-    problem = year_problem(parsed)
+    return in_zone(parsed, zone, said=text)
+
+
+def in_zone(moment: datetime, zone: str, *, said: str | None = None) -> datetime:
+    """`moment` as the wall-clock time in `zone`, in whole seconds; a naive one is a
+    wall-clock time there already. Every way a cramp's time comes in ends here (`said`:
+    the text it was read from, for the message)."""
+    problem = year_problem(moment)
     if problem:  # refused before any arithmetic, which would leave the calendar
-        raise DiaryError(f"{problem} (got {excerpt(text)})", field="at")
-    if parsed.tzinfo is not None:
-        return parsed.astimezone(ZoneInfo(zone)).replace(microsecond=0)
-    return local_datetime(parsed.date(), parsed.time().replace(microsecond=0), zone)
+        raise DiaryError(f"{problem} (got {excerpt(said or moment.isoformat())})", field="at")
+    if moment.tzinfo is not None:
+        return moment.astimezone(ZoneInfo(zone)).replace(microsecond=0)
+    return local_datetime(moment.date(), moment.time().replace(microsecond=0), zone)
 
 
 def check_not_future(started_at: datetime, *, now: datetime, field: str = "at") -> None:

@@ -1,6 +1,8 @@
 """Use cases of the cramp diary: log, list, edit, delete and undo, and the profile.
 
-Each takes the open store plus plain inputs; the CLI and the web app call these.
+Each takes the open store plus plain inputs (moments as aware datetimes: the front ends
+read the text a person typed with `crampcoach.diary.when.parse_at`); the CLI and the web
+app call these.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from crampcoach.diary.models import Episode, EpisodeCreate, EpisodeFilter, Episo
 from crampcoach.diary.night import night_in_zone
 from crampcoach.diary.paging import PAGE_SIZE, PageKey
 from crampcoach.diary.validation import build
-from crampcoach.diary.when import check_not_future, parse_at
+from crampcoach.diary.when import check_not_future, in_zone
 from crampcoach.errors import DiaryError
 from crampcoach.safety import should_offer_screening
 from crampcoach.services.storage import system_zone, utc_now
@@ -114,7 +116,7 @@ def log_cramp_once(
     place: str,
     severity: int,
     minutes: float | None = None,
-    at: str | None = None,
+    started_at: datetime | None = None,
     woke: bool = True,
     helped: Sequence[str] = (),
     tags: Sequence[str] = (),
@@ -130,10 +132,12 @@ def log_cramp_once(
     '-' or '_'); when an entry was stored under it before, that entry comes back (with
     `new` False) and nothing is added. A copy sent again (a phone that was offline, two
     tabs) therefore never doubles an entry. A cramp of the same leg within ten minutes of
-    one already logged raises LikelyDuplicate unless `allow_duplicate`."""
+    one already logged raises LikelyDuplicate unless `allow_duplicate`. `started_at`
+    (None: now; a naive one is a wall-clock time in `zone`) is kept as the wall-clock
+    time in `zone`."""
     now = now or utc_now()
     zone = zone or user_zone(store)
-    started_at = parse_at(at, now=now, zone=zone)
+    started_at = in_zone(started_at or now, zone)
     check_not_future(started_at, now=now)
     data = build(
         EpisodeCreate,
@@ -243,18 +247,18 @@ def edit_episode(
     store: Store,
     episode_id: str,
     *,
-    at: str | None = None,
+    started_at: datetime | None = None,
     minutes: float | None = None,
     now: datetime | None = None,
     **changes: Any,
 ) -> Episode:
     """Change the given fields of an entry (leg, place, severity, woke, helped, tags,
-    pain_after, notes, zone; `at` and `minutes` as for logging)."""
+    pain_after, notes, zone; `started_at` and `minutes` as for logging)."""
     now = now or utc_now()
     current = get_episode(store, episode_id)
     fields = {key: value for key, value in changes.items() if value is not None}
-    if at is not None:
-        fields["started_at"] = parse_at(at, now=now, zone=fields.get("zone", current.zone))
+    if started_at is not None:
+        fields["started_at"] = in_zone(started_at, fields.get("zone", current.zone))
         check_not_future(fields["started_at"], now=now)
     if minutes is not None:
         fields["duration_s"] = _minutes_to_seconds(minutes)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import NoReturn
-from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException
 
 from crampcoach.diary.models import Episode
 from crampcoach.diary.text import unstorable
-from crampcoach.diary.when import local_datetime
 from crampcoach.errors import DiaryError, NotFoundError
 from crampcoach.services import diary
 from crampcoach.services.storage import Store
@@ -50,15 +47,3 @@ def find(store: Store, episode_id: str) -> Episode:
     if episode.id != key:
         not_found(episode_id)
     return episode
-
-
-def at_text(started_at: datetime | None, zone: str) -> str | None:
-    """`started_at` as the service reads it; a naive time is a wall-clock time in `zone`."""
-    if started_at is None:
-        return None
-    if started_at.tzinfo is None:
-        try:
-            started_at = local_datetime(started_at.date(), started_at.time(), zone)
-        except DiaryError as exc:
-            unprocessable(exc)
-    return started_at.astimezone(ZoneInfo(zone)).isoformat()

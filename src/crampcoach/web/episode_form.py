@@ -10,6 +10,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from crampcoach.diary.models import Episode
+from crampcoach.diary.when import parse_at
 from crampcoach.errors import DiaryError, UserError
 from crampcoach.web.forms import field_error, parse_number, sentence
 
@@ -88,6 +89,14 @@ def _whole(text: str) -> int | str:
         return int(text)
     except ValueError:
         return text
+
+
+def read_at(arguments: dict[str, Any], *, zone: str, now: datetime) -> dict[str, Any]:
+    """The service's arguments: the typed `at` read as the moment it names in `zone`
+    (`started_at`; None when not given). Raises DiaryError for the `at` field."""
+    rest = dict(arguments)
+    at = rest.pop("at")
+    return {**rest, "started_at": None if at is None else parse_at(at, now=now, zone=zone)}
 
 
 def parse_form(form: EpisodeForm) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from crampcoach.diary.validation import build
 from crampcoach.errors import DiaryError
 from crampcoach.services import diary
 from crampcoach.web.deps import StoreDep
-from crampcoach.web.episode_api import at_text, find, public, unprocessable
+from crampcoach.web.episode_api import find, public, unprocessable
 from crampcoach.web.idempotency import REPEATED, IdempotencyKeyDep
 from crampcoach.web.schemas import EpisodeIn, EpisodePatch, EpisodePublic, Leg
 
@@ -98,7 +98,7 @@ def log_episode(
     try:
         logged = diary.log_cramp_once(
             store,
-            at=at_text(data.started_at, zone),
+            started_at=data.started_at,  # naive: a wall-clock time in `zone`
             zone=zone,
             leg=data.leg,
             place=data.place,
@@ -147,7 +147,7 @@ def edit_episode(store: StoreDep, episode_id: str, data: EpisodePatch) -> Episod
         episode = diary.edit_episode(
             store,
             current.id,
-            at=at_text(data.started_at, data.zone or current.zone),
+            started_at=data.started_at,
             minutes=minutes,
             **changes,
         )

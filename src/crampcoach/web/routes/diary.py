@@ -30,6 +30,7 @@ from crampcoach.web.episode_form import (
     episode_form,
     new_form,
     parse_form,
+    read_at,
     read_form,
 )
 from crampcoach.web.flash import set_flash, take_flash
@@ -144,8 +145,13 @@ def log_cramp(
     elif not form.errors:
         allow_duplicate = posted.get("duplicate_ok") is not None  # "Save it anyway"
         try:
+            zone = diary.user_zone(store)
             logged = diary.log_cramp_once(
-                store, **arguments, client_key=client_key, allow_duplicate=allow_duplicate
+                store,
+                **read_at(arguments, zone=zone, now=utc_now()),
+                zone=zone,
+                client_key=client_key,
+                allow_duplicate=allow_duplicate,
             )
         except LikelyDuplicate as exc:
             form.duplicate = sentence(exc.reason) + "."
@@ -196,7 +202,9 @@ def edit_episode(
         arguments["at"] = None  # unchanged: keep the stored seconds
     if not form.errors:
         try:
-            changed = diary.edit_episode(store, episode.id, **arguments)
+            changed = diary.edit_episode(
+                store, episode.id, **read_at(arguments, zone=episode.zone, now=utc_now())
+            )
         except DiaryError as exc:
             form.fail(exc)
         else:
