@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,6 +11,7 @@ from crampcoach.diary.validation import build
 from crampcoach.errors import DiaryError, UserError
 from crampcoach.insights import DiaryInsights, summarize_diary
 from crampcoach.services.diary import user_zone
+from crampcoach.services.diary_cache import DiaryCache
 from crampcoach.services.storage import utc_now
 from crampcoach.store import Store
 from crampcoach.store import episodes as episode_repo
@@ -91,37 +91,8 @@ def insights_view(store: Store, *, now: datetime | None = None) -> InsightsView:
     return InsightsView(data, None if data.empty else summary)
 
 
-class InsightsCache:
-    """The Insights view kept against the diary's version (which every write raises, from
-    any process) and tonight's date, so a repeated page costs one small query.
-
-    One request at a time works a new view out. While it does, others are given the
-    previous view when there is one (a summary a moment old, not a wait behind the
-    computation); with none yet, they wait for it."""
+class InsightsCache(DiaryCache[InsightsView]):
+    """The Insights view, kept until the diary changes (`DiaryCache`)."""
 
     def __init__(self) -> None:
-        self._key: tuple[str, int, date] | None = None
-        self._view: InsightsView | None = None
-        self._working = threading.Lock()
-
-    def view(self, store: Store, *, now: datetime | None = None) -> InsightsView:
-        now = now or utc_now()
-        key = (store.url, store.version(), night_in_zone(now, user_zone(store)))
-        if key == self._key and self._view is not None:
-            return self._view
-        if self._view is not None and self._view_url == store.url:
-            if not self._working.acquire(blocking=False):
-                return self._view  # being worked out: the last one meanwhile
-        else:
-            self._working.acquire()
-        try:
-            if key != self._key or self._view is None:
-                self._view = insights_view(store, now=now)
-                self._key = key
-            return self._view
-        finally:
-            self._working.release()
-
-    @property
-    def _view_url(self) -> str | None:
-        return self._key[0] if self._key else None
+        super().__init__(lambda store, now: insights_view(store, now=now))

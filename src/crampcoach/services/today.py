@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta
 
 from crampcoach.diary.night import night_in_zone
 from crampcoach.services.diary import list_nights, recent_filter, user_zone
+from crampcoach.services.diary_cache import DiaryCache
 from crampcoach.services.sessions import completed_routine_nights
 from crampcoach.services.storage import Store, utc_now
+from crampcoach.services.trial import Tonight, tonight
 
 STREAK_HORIZON_DAYS = 366
 
@@ -64,3 +66,23 @@ def today_overview(store: Store, *, nights: int = 7, now: datetime | None = None
     return TodayOverview(
         tonight=tonight, nights=glances, streak=routine_streak(routine_nights, tonight)
     )
+
+
+@dataclass(frozen=True)
+class TodayView:
+    """What the Today page shows from the diary: the last nights and the trial's tonight."""
+
+    overview: TodayOverview
+    trial: Tonight | None
+
+
+def today_view(store: Store, *, now: datetime | None = None) -> TodayView:
+    return TodayView(today_overview(store, now=now), tonight(store, now=now))
+
+
+class TodayCache(DiaryCache[TodayView]):
+    """The Today view, kept until the diary changes (`DiaryCache`)."""
+
+    def __init__(self) -> None:
+        # each part reads its own clock, as when the page asked them directly
+        super().__init__(lambda store, _now: today_view(store))

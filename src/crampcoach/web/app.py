@@ -22,6 +22,7 @@ from crampcoach.pose.pool import PosePool
 from crampcoach.services.insights import InsightsCache
 from crampcoach.services.live_figures import FigureBook
 from crampcoach.services.storage import Store, open_store
+from crampcoach.services.today import TodayCache
 from crampcoach.settings import Settings
 from crampcoach.web.deps import verify_csrf
 from crampcoach.web.errors import install_error_pages
@@ -117,6 +118,7 @@ def create_app(
     app.state.live_figures = FigureBook()  # camera figures waiting for their session's save
     app.state.live_connections = 0
     app.state.insights = InsightsCache()  # the Insights summary, kept until the diary changes
+    app.state.today = TodayCache()  # the Today page's nights and trial, the same way
     templates = Jinja2Templates(directory=_package_dir("templates"))
     templates.env.filters["minutes"] = minutes_text
     templates.env.filters["count"] = count_of  # {{ n|count("night") }}: "1 night", "2 nights"

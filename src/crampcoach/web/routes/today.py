@@ -7,8 +7,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from crampcoach.services.preferences import effective_preferences
 from crampcoach.services.routines import routine_catalogue
-from crampcoach.services.today import today_overview
-from crampcoach.services.trial import tonight
 from crampcoach.web.deps import SettingsDep, StoreDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
@@ -18,14 +16,15 @@ router = APIRouter(include_in_schema=False)
 def today(
     request: Request, settings: SettingsDep, store: StoreDep, templates: TemplatesDep
 ) -> Response:
+    view = request.app.state.today.view(store)  # kept until the diary changes
     return templates.TemplateResponse(
         request,
         "today.html",
         {
             "page": "today",
-            "overview": today_overview(store),
+            "overview": view.overview,
             "routines": routine_catalogue(),
             "leg": effective_preferences(store, settings).leg,
-            "trial": tonight(store),
+            "trial": view.trial,
         },
     )
