@@ -46,7 +46,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -58,7 +57,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench_load import Connection
+from bench_load import Connection, process_cpu_s
 from crampcoach.fixtures.diary import generate_history
 from local_server import (
     HOST,
@@ -77,7 +76,6 @@ NIGHTS = 730  # two years
 GOAL_X = 5.0  # CPU a request, times the floor's
 P95_GOAL_MS = 50.0  # the diary list, at --p95-clients
 TIMEOUT_S = 10.0  # a request
-TICKS = os.sysconf("SC_CLK_TCK")
 HELLO_APP = Path(__file__).with_name("hello_app.py")
 
 
@@ -91,12 +89,6 @@ def thread_run_ns(pid: int) -> dict[int, int]:
     return times
 
 
-def stat_ticks_s(pid: int) -> float:
-    """utime + stime of `pid` (all its threads, ended ones too), 10 ms ticks, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
 @dataclass
 class CpuMark:
     threads: dict[int, int]
@@ -104,7 +96,7 @@ class CpuMark:
 
     @classmethod
     def now(cls, pid: int) -> CpuMark:
-        return cls(thread_run_ns(pid), stat_ticks_s(pid))
+        return cls(thread_run_ns(pid), process_cpu_s(pid))  # 10 ms ticks, as a check
 
     def since(self, pid: int) -> tuple[float, float]:
         """CPU seconds used since this mark: (from schedstat, from the ticks). A thread

@@ -105,12 +105,14 @@ def register(app: typer.Typer) -> None:
             answer = typer.prompt("How many minutes (Enter if you do not know)", default="")
             minutes = _minutes(answer)
         store = store_from(ctx)
+        zone = diary.user_zone(store)
         entry = {
             "leg": _expand(leg, LEGS),
             "place": _expand(where, PLACES),
             "severity": severity,
             "minutes": minutes,
-            "started_at": parse_at(when, now=utc_now(), zone=diary.user_zone(store)),
+            "started_at": parse_at(when, now=utc_now(), zone=zone),
+            "zone": zone,
             "woke": woke,
             "helped": _list(helped),
             "tags": _list(tag),

@@ -76,13 +76,13 @@ class TodayView:
     trial: Tonight | None
 
 
-def today_view(store: Store, *, now: datetime | None = None) -> TodayView:
-    return TodayView(today_overview(store, now=now), tonight(store, now=now))
+def today_view(store: Store) -> TodayView:
+    """Each part reads its own clock, as when the page asked them directly."""
+    return TodayView(today_overview(store), tonight(store))
 
 
 class TodayCache(DiaryCache[TodayView]):
     """The Today view, kept until the diary changes (`DiaryCache`)."""
 
     def __init__(self) -> None:
-        # each part reads its own clock, as when the page asked them directly
         super().__init__(lambda store, _now: today_view(store))
