@@ -14,9 +14,11 @@ the `untuned` writers, whom the segmentation was not tuned on: the self-paced le
 
 Ankle circles' live rows (the count shown never going back nor ending above the final one,
 and the settle delay) are measured as the player counts: with the foot the step names (the
-track's own), since the player never counts the other foot. The counter's settings were
-chosen on suite 1, its streaming ones (recheck, lag, live level) looking at suite 2, when a
-set closes on suite 4; suite 5 has not been looked at.
+track's own), since the player never counts the other foot. The count shown waits for the
+judgement that the movement is ankle circles (two circles in a row), so a track's first
+circles are shown together once it is made, a circle or two after they were complete. The
+counter's settings were chosen on suite 1, its streaming ones (recheck, lag, live level)
+looking at suite 2, when a set closes on suite 4; suite 5 has not been looked at.
 
 Each track comes from `crampcoach.fixtures.motion.generate` (a kinematic body, a camera at
 a random angle and distance, jitter, lost frames, outliers, low visibility, 15-30 fps)
@@ -257,12 +259,14 @@ WRITING_GOALS = {
     "recognised": 0.25,  # prompted letters whose attempt is recognised as the prompted letter
 }
 # `--floors` (CI, with --quick on suite 1): ankle circles held near the figures of issue
-# 17's stop there (within one 0.95, exact 0.79, settle delay p95 1.24 s) less about five
-# tracks in a hundred, so CI fails when a change counts clearly worse than today (the goals
-# above, which they miss, stay what a plain run prints and enforces). Toe writing meets its
+# 17's stop there (within one 0.95, exact 0.79) less about five tracks in a hundred, and the
+# settle delay p95 (1.83 s since a track's first circles wait for the judgement that they
+# are ankle circles; 1.24 s before) a quarter of a second above, so CI fails when a change
+# counts clearly worse than today (the goals above, which they miss, stay what a plain run
+# prints and enforces). Toe writing meets its
 # goals there, the count within one exactly (0.90 of 50; exact 0.90, recognised 0.32), so
 # CI holds it two tracks below that.
-CIRCLE_FLOORS = {"obo": 0.90, "exact": 0.74, "delay": 1.5}
+CIRCLE_FLOORS = {"obo": 0.90, "exact": 0.74, "delay": 2.1}
 WRITING_FLOORS = {"within": 0.86, "exact": 0.80, "recognised": 0.25}
 
 

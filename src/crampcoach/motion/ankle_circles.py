@@ -5,6 +5,13 @@ lifting the leg or swaying hardly moves it) by one `CircleCounter`, which gives 
 count and, at the end, the final one (`crampcoach.motion.circle_counter`). An unfinished
 last circle is not counted.
 
+Whether the movement is ankle circles at all is one judgement (`detect`) for the live view
+and the result: until it has said yes, the live count stays at 0 (the way the foot turns
+is still shown), so a count is never shown for a letter's curves or a fidget and then
+taken back. It is asked while the counter has circles to show, each half circle it sees
+turned, on the path just seen; once it has said yes it stands (the result keeps it even if
+the whole path, judged at the end, would not).
+
 Direction (ARCHITECTURE.md): the person's clockwise (toes up, then to their right, down,
 left) appears counterclockwise in the raw camera image: the angle atan2(-y, x) increases.
 """
@@ -26,7 +33,13 @@ from crampcoach.motion.landmarks import SIDES, Side, leg
 from crampcoach.motion.points import image_leg
 from crampcoach.motion.stillness import BodyTrack
 from crampcoach.motion.track import Frame
-from crampcoach.motion.turning import foot_circling
+from crampcoach.motion.turning import RATES_HZ, foot_circling
+
+# The live judgement is asked again each half circle turned while a count waits for it.
+# Settle delay p95 on the first 30 tracks of benchmark suite 2: asked at each new circle
+# 1.72 s (seed 100, clean: its first circle shown 2.65 s after complete), each half circle
+# 1.63 s (1.95 s), every recheck (0.2 s) 1.55 s, asking twice as often or more, 25 ms each.
+ASK_EVERY_TURNS = 0.5
 
 
 class AnkleCircles(FootExercise):
@@ -63,6 +76,9 @@ class AnkleCircles(FootExercise):
         self.seen_t: dict[Side, float] = {}
         self.lift = Ema(0.5)
         self.body = BodyTrack()
+        self.circling: Detection | None = None  # the judgement once it said yes
+        self._asked: dict[Side, float] = dict.fromkeys(SIDES, 0.0)  # turns when last asked
+        self._shown: tuple[Side, dict[str, int]] | None = None  # the last feedback's
 
     def activity(self, side: Side) -> float:
         return self.counters[side].turned
@@ -81,10 +97,15 @@ class AnkleCircles(FootExercise):
         self.chosen = chosen
         return chosen or best
 
+    @property
+    def recent_s(self) -> float:
+        """The path the live judgement looks at: `min_turns` circles at the slowest rate
+        counted, with the turning window's reach (3 sigma) on both sides."""
+        return (self.min_turns + 6 * self.window_circles) / float(RATES_HZ.min())
+
     def update(self, frame: Frame) -> Feedback:
         self.begin(frame)
         self.body.update(frame)
-        events: list[str] = []
         usable = False
         ankles: dict[Side, np.ndarray] = {}
         for s in SIDES:
@@ -101,12 +122,11 @@ class AnkleCircles(FootExercise):
             shank = float(self.shank[s](np.array([points.shank]), dt)[0])
             counter = self.counters[s]
             min_radius = counter.params.min_loop * shank
-            counted = counter.update(frame.t, points.toe - points.heel, min_radius)
-            if s == self.side:
-                events.extend(f"circle:{direction}" for direction in counted)
+            counter.update(frame.t, points.toe - points.heel, min_radius)
         hint = self.hint(frame.t, usable)
         side = self.side
         counter = self.counters[side]
+        counts, events = self._live(side, frame.t)
         if hint is None and len(ankles) == 2 and counter.turned > 0:
             hint = self._lift_hint(side, ankles)
         other: Side = "left" if side == "right" else "right"
@@ -115,12 +135,31 @@ class AnkleCircles(FootExercise):
         return Feedback(
             t=frame.t,
             side=side,
-            counts=dict(counter.shown),
-            events=tuple(events),
+            counts=counts,
+            events=events,
             # rad/s, > 0 the person's clockwise: the way the open set turns, 0 when none
             value=round(2 * math.pi * counter.turning, 3),
             hint=hint,
         )
+
+    def _live(self, side: Side, t: float) -> tuple[dict[str, int], tuple[str, ...]]:
+        """The count shown and the circles newly shown: the counter's, once the movement
+        is judged ankle circles (asked again each half circle the counter sees turned)."""
+        counter = self.counters[side]
+        counted = counter.shown
+        if (
+            self.circling is None
+            and sum(counted.values()) > 0
+            and counter.turned >= self._asked[side] + ASK_EVERY_TURNS
+        ):
+            self._asked[side] = counter.turned
+            judged = self._judge(since=t - self.recent_s)
+            self.circling = judged if judged.detected else None
+        counts = dict(counted) if self.circling else dict.fromkeys(counted, 0)
+        before = self._shown[1] if self._shown and self._shown[0] == side else counts
+        self._shown = (side, counts)
+        new = (f"circle:{way}" for way in counts for _ in range(counts[way] - before[way]))
+        return counts, tuple(new)
 
     def _lift_hint(self, side: Side, ankles: dict[Side, np.ndarray]) -> str | None:
         other: Side = "left" if side == "right" else "right"  # the standing foot
@@ -146,11 +185,21 @@ class AnkleCircles(FootExercise):
         return self.summary(detection, circles=dict(counter.shown), events=counter.events)
 
     def detect(self) -> Detection:
-        """Ankle circles were made: the foot's line turned steadily one way for at least
-        `min_turns` circles in a row, with the rest of the body still."""
+        """Ankle circles were made: judged on the whole path, or live, when that said yes
+        (the count shown stands)."""
+        whole = self._judge()
+        return self.circling if self.circling and not whole.detected else whole
+
+    def _judge(self, since: float = -math.inf) -> Detection:
+        """The foot's line turned steadily one way for at least `min_turns` circles in a
+        row (on the path from `since`), with the rest of the body still."""
         side = self.side
         runs = foot_circling(
-            self.body, side, min_share=self.min_share, window_circles=self.window_circles
+            self.body,
+            side,
+            min_share=self.min_share,
+            window_circles=self.window_circles,
+            since=since,
         )
         longest = max((abs(r.turns) for r in runs), default=0.0)
         circling = [r for r in runs if abs(r.turns) >= self.min_turns]

@@ -160,12 +160,19 @@ def _runs(moments: list[tuple[float, float] | None]) -> list[Run]:
 
 
 def foot_circling(
-    body: BodyTrack, side: Side, *, min_share: float, window_circles: float
+    body: BodyTrack,
+    side: Side,
+    *,
+    min_share: float,
+    window_circles: float,
+    since: float = -math.inf,
 ) -> list[Run]:
-    """Runs of one foot's line (toe minus heel) turning steadily one way: what ankle
-    circles are made of. The line turns with the foot about the ankle; lifting the leg
-    or swaying hardly moves it."""
+    """Runs of one foot's line (toe minus heel) turning steadily one way, on the path
+    from `since` on: what ankle circles are made of. The line turns with the foot about
+    the ankle; lifting the leg or swaying hardly moves it."""
     times, line = body.path("foot", side)
+    recent = times >= since
+    times, line = times[recent], line[recent]
     shank = body.shank_length()
     if shank is None or len(times) < 8:
         return []
