@@ -38,10 +38,14 @@ def get_profile(store: Store) -> Profile | None:
         return profile_repo.get_profile(db=db)
 
 
-def user_zone(store: Store) -> str:
-    """The profile's time zone, else this computer's."""
-    profile = get_profile(store)
-    return profile.timezone if profile else system_zone()
+def standing(store: Store) -> profile_repo.Standing:
+    """The diary's version, the profile's zone and the preferences, read at once."""
+    return profile_repo.read_standing(store)
+
+
+def user_zone(store: Store, known: profile_repo.Standing | None = None) -> str:
+    """The profile's time zone, else this computer's (from `known` when read already)."""
+    return (known or standing(store)).timezone or system_zone()
 
 
 def set_profile(

@@ -19,9 +19,10 @@ from datetime import date, datetime
 from typing import Generic, TypeVar
 
 from crampcoach.diary.night import night_in_zone
-from crampcoach.services.diary import user_zone
+from crampcoach.services.diary import standing, user_zone
 from crampcoach.services.storage import utc_now
 from crampcoach.store import Store
+from crampcoach.store.profile import Standing
 
 V = TypeVar("V")
 
@@ -35,9 +36,12 @@ class DiaryCache(Generic[V]):
         self._view: V | None = None
         self._working = threading.Lock()
 
-    def view(self, store: Store, *, now: datetime | None = None) -> V:
+    def view(
+        self, store: Store, *, now: datetime | None = None, known: Standing | None = None
+    ) -> V:
         now = now or utc_now()
-        key = (store.url, store.version(), night_in_zone(now, user_zone(store)))
+        known = known or standing(store)
+        key = (store.url, known.version, night_in_zone(now, user_zone(store, known)))
         if key == self._key and self._view is not None:
             return self._view
         if self._view is not None and self._key is not None and self._key[0] == store.url:

@@ -11,6 +11,7 @@ from crampcoach.diary.models import Profile
 from crampcoach.diary.preferences import Preferences
 from crampcoach.diary.validation import build_each
 from crampcoach.errors import DiaryError
+from crampcoach.services.diary import standing
 from crampcoach.services.storage import system_zone, utc_now
 from crampcoach.settings import Settings
 from crampcoach.store import Store
@@ -33,14 +34,12 @@ class SettingsView(NamedTuple):
     saved: bool  # False until a profile has been stored
 
 
-def get_preferences(store: Store) -> Preferences:
-    with store.read() as db:
-        return profile_repo.get_preferences(db=db)
-
-
-def effective_preferences(store: Store, settings: Settings) -> EffectivePreferences:
-    """(leg, tempo_s, voice): each stored preference if set, else the settings default."""
-    stored = get_preferences(store)
+def effective_preferences(
+    store: Store, settings: Settings, known: profile_repo.Standing | None = None
+) -> EffectivePreferences:
+    """(leg, tempo_s, voice): each stored preference if set, else the settings default
+    (the stored ones from `known` when read already)."""
+    stored = (known or standing(store)).preferences
     return EffectivePreferences(
         leg=stored.default_leg or settings.leg,
         tempo_s=stored.tempo_s if stored.tempo_s is not None else settings.tempo_s,

@@ -3,16 +3,52 @@ preferences kept on it (default leg, tempo, voice)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crampcoach.diary.models import Profile
 from crampcoach.diary.preferences import Preferences
-from crampcoach.store.models import ProfileRow
+from crampcoach.store.database import Store
+from crampcoach.store.models import DiaryVersionRow, ProfileRow
 from crampcoach.store.new_rows import insert_new
 
 PROFILE_ID = 1
+
+_STANDING = (
+    select(
+        DiaryVersionRow.version,
+        ProfileRow.timezone,
+        ProfileRow.default_leg,
+        ProfileRow.tempo_s,
+        ProfileRow.voice,
+    )
+    .select_from(DiaryVersionRow)
+    .outerjoin(ProfileRow, ProfileRow.id == PROFILE_ID)
+    .where(DiaryVersionRow.id == 1)
+)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What nearly every page reads first: the diary's version (what caches are kept
+    against), the profile's time zone (None: no profile yet) and the stored preferences."""
+
+    version: int
+    timezone: str | None
+    preferences: Preferences
+
+
+def read_standing(store: Store) -> Standing:
+    """The version, zone and preferences in one query (one small read, not three)."""
+    with store.engine.connect() as connection:
+        row = connection.execute(_STANDING).one()
+    preferences = Preferences.model_construct(
+        default_leg=row.default_leg, tempo_s=row.tempo_s, voice=row.voice
+    )
+    return Standing(int(row.version), row.timezone, preferences)
 
 
 def get_profile(*, db: Session) -> Profile | None:

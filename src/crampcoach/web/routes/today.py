@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from crampcoach.services.diary import standing
 from crampcoach.services.preferences import effective_preferences
 from crampcoach.services.routines import routine_catalogue
 from crampcoach.web.deps import SettingsDep, StoreDep, TemplatesDep
@@ -16,7 +17,8 @@ router = APIRouter(include_in_schema=False)
 def today(
     request: Request, settings: SettingsDep, store: StoreDep, templates: TemplatesDep
 ) -> Response:
-    view = request.app.state.today.view(store)  # kept until the diary changes
+    known = standing(store)  # one small read; the view is kept until the diary changes
+    view = request.app.state.today.view(store, known=known)
     return templates.TemplateResponse(
         request,
         "today.html",
@@ -24,7 +26,7 @@ def today(
             "page": "today",
             "overview": view.overview,
             "routines": routine_catalogue(),
-            "leg": effective_preferences(store, settings).leg,
+            "leg": effective_preferences(store, settings, known).leg,
             "trial": view.trial,
         },
     )
