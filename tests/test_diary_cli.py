@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -265,12 +265,14 @@ def test_log_reads_times_as_people_write_them(cli, db_url: str, at: str) -> None
     assert episode.started_at.hour in (2, 3)
 
 
-def test_log_says_when_a_clock_time_means_yesterday(cli) -> None:
-    later_today = datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(hours=1)
-    at = later_today.strftime("%H:%M")  # in the future today: so it meant yesterday
-    result = cli("log", "--leg", "left", "--where", "calf", "--severity", "3", "--at", at)
+def test_log_says_when_a_clock_time_means_yesterday(cli, monkeypatch) -> None:
+    # The command's clock at 10:00 in Amsterdam (an hour later than now would be tomorrow
+    # in the last hour of the day), so 11:00 is in the future today: it meant yesterday.
+    morning = datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    monkeypatch.setattr("crampcoach.cli.diary_cmd.utc_now", lambda: morning.astimezone(UTC))
+    result = cli("log", "--leg", "left", "--where", "calf", "--severity", "3", "--at", "11:00")
     assert result.code == 0, result.err
-    assert f"(yesterday at {at})" in result.out
+    assert "2026-03-09 11:00" in result.out and "(yesterday at 11:00)" in result.out
 
 
 def test_log_asks_before_a_likely_duplicate(cli, db_url: str) -> None:
