@@ -88,13 +88,15 @@ def _diary_page(
     form: EpisodeForm | None = None,
     status: int = 200,
 ) -> Response:
-    zone = diary.user_zone(store)
+    known = diary.standing(store)  # the zone and the leg preference in one read
+    zone = diary.user_zone(store, known)
     filters = _filters(request, zone)
     before = _page_key(request, filters)
     page = diary.diary_page(store, filters.where, before=before)
     if form is None:
         now_local = utc_now().astimezone(ZoneInfo(zone))
-        form = new_form(now_local=now_local, leg=effective_preferences(store, settings).leg)
+        leg = effective_preferences(store, settings, known).leg
+        form = new_form(now_local=now_local, leg=leg)
     query = filters.query
     context = {
         "page": "diary",
