@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from crampcoach.services.diary import log_cramp
+from crampcoach.services.diary import log_cramp, standing
 from crampcoach.services.diary_cache import DiaryCache
 from crampcoach.services.preferences import update_settings
 from crampcoach.services.storage import open_store
@@ -22,7 +22,7 @@ def test_a_view_is_worked_out_once_per_diary_version(tmp_path: Path) -> None:
     worked: list[int] = []
 
     def compute(store: Store, now: datetime) -> int:
-        worked.append(store.version())
+        worked.append(standing(store).version)
         return len(worked)
 
     cache = DiaryCache(compute)

@@ -39,6 +39,7 @@ from crampcoach.lan.pairing import PAIRING_LIFETIME_S, PairingTokens
 from crampcoach.lan.server_certificate import issue
 from crampcoach.lan.site import LanSite
 from crampcoach.services import devices as device_service
+from crampcoach.services.diary import standing
 from crampcoach.services.storage import open_store
 from crampcoach.settings import Settings
 from crampcoach.store import Store as DiaryStore
@@ -477,12 +478,12 @@ def test_without_a_password_no_password_logs_in(lan: LanApp) -> None:
 
 def test_device_cookie_writes_last_seen_at_most_once_a_minute(lan: LanApp) -> None:
     paired = device_service.pair_device(lan.store, IPHONE, now=NOW)
-    version = lan.store.version()
+    version = standing(lan.store).version
     seen = device_service.recognise_device(lan.store, paired.token, now=NOW + timedelta(seconds=30))
     assert seen is not None and seen.last_seen_at == NOW
     device_service.recognise_device(lan.store, paired.token, now=NOW + timedelta(seconds=61))
     assert device_service.list_devices(lan.store)[0].last_seen_at == NOW + timedelta(seconds=61)
-    assert lan.store.version() == version  # the diary did not change: its caches stay
+    assert standing(lan.store).version == version  # the diary did not change: its caches stay
     assert device_service.recognise_device(lan.store, "x" * 43) is None
     assert device_service.recognise_device(lan.store, "bad token!") is None
 

@@ -2,7 +2,8 @@
 
 A page that summarises the diary (Insights, Today) need not work it out again for every
 request: the diary has a version that every write raises, from any process
-(`Store.version`), and what a page shows depends on that and on which night is tonight.
+(read with the zone and preferences in one query: `services.diary.standing`), and
+what a page shows depends on that and on which night is tonight.
 So a view is kept against (database, version, tonight) and a repeated page costs one
 small query.
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from crampcoach.store.engine import WRITE_OPTION, create_db_engine, sqlite_path
@@ -15,7 +15,6 @@ from crampcoach.store.migrate import upgrade_to_head
 from crampcoach.store.models import DiaryVersionRow
 
 _BUMP = update(DiaryVersionRow).values(version=DiaryVersionRow.version + 1)
-_VERSION = select(DiaryVersionRow.version).where(DiaryVersionRow.id == 1)
 
 
 class Store:
@@ -59,11 +58,6 @@ class Store:
             yield db
             if diary:
                 db.execute(_BUMP)
-
-    def version(self) -> int:
-        """The diary's version: it changes with every write, from any process."""
-        with self.engine.connect() as connection:
-            return int(connection.execute(_VERSION).scalar_one())
 
     def close(self) -> None:
         self.engine.dispose()
